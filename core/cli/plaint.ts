@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/load-config";
+import { parseEnv } from "../config/env";
+import { ConfigError, formatProblems } from "../config/problems";
+import type { PlaintConfig } from "../config/config.schema";
+import { describeError } from "../errors";
+import { runParse } from "./commands/parse.command";
+import { runDbMigrate, runNewMigration } from "./commands/db.command";
+import { runReplay } from "./commands/replay.command";
+import { runHub } from "./commands/hub.command";
+
+const usage = `plaint — multi-channel complaint intake hub
+
+Usage:
+  plaint start                      API and workers in one process (embedded unless DATABASE_URL / REDIS_URL are set)
+  plaint serve                      the HTTP API only (scale-out; needs DATABASE_URL and REDIS_URL)
+  plaint worker                     the pipeline workers only (scale-out)
+  plaint config validate [PATH]     check the configuration; exit 1 listing every problem
+  plaint db migrate                 apply the database migrations
+  plaint db new-migration NAME      write a migration for changes to prisma/schema.prisma (development)
+  plaint replay [--failed] [--since ISO-DATE] [--id ID]...
+                                    re-run intake-log items through the pipeline
+  plaint parse [--channel webhook] [--connector ID] FILE...
+                                    print the canonical message(s) of raw input as JSON; nothing is stored
+
+Environment: PORT, HOST, PLAINT_CONFIG, PLAINT_DATA_DIR, DATABASE_URL, REDIS_URL, LOG_LEVEL, PLAINT_WORKER_CONCURRENCY`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      channel: { type: "string", default: "webhook" },
+      connector: { type: "string" },
+      failed: { type: "boolean", default: false },
+      since: { type: "string" },
+      id: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${usage}\n`);
+    return command || values.help ? 0 : 1;
+  }
+  const env = parseEnv();
+  switch (command) {
+    case "start":
+      return runHub(env, loadConfigOrThrow(env.configPath), "all");
+    case "serve":
+      return runHub(env, loadConfigOrThrow(env.configPath), "serve");
+    case "worker":
+      return runHub(env, loadConfigOrThrow(env.configPath), "worker");
+    case "config":
+      return validateConfig(rest[0] === "validate" ? (rest[1] ?? env.configPath) : null);
+    case "db":
+      if (rest[0] === "migrate") return runDbMigrate(env);
+      if (rest[0] === "new-migration" && rest[1]) return runNewMigration(rest[1]);
+      break;
+    case "replay":
+      return runReplay(env, loadConfigOrThrow(env.configPath), { failedOnly: values.failed, since: values.since, ids: values.id });
+    case "parse":
+      return runParse(
+        loadConfigOrThrow(env.configPath),
+        { channel: values.channel, connectorId: values.connector, files: rest },
+        (line) => process.stdout.write(`${line}\n`),
+      );
+  }
+  process.stderr.write(`unknown command: plaint ${positionals.join(" ")}\n\n${usage}\n`);
+  return 1;
+}
+
+function loadConfigOrThrow(path: string): PlaintConfig {
+  const loaded = loadConfig(path);
+  if (!loaded.ok) throw new ConfigError(loaded.problems);
+  return loaded.config;
+}
+
+function validateConfig(path: string | null): number {
+  if (path === null) {
+    process.stderr.write("usage: plaint config validate [PATH]\n");
+    return 1;
+  }
+  const loaded = loadConfig(path);
+  if (loaded.ok) {
+    process.stdout.write(`${path}: ok (${loaded.files.length} file${loaded.files.length === 1 ? "" : "s"}, ${loaded.config.connectors.length} connectors)\n`);
+    return 0;
+  }
+  process.stderr.write(`${formatProblems(loaded.problems)}\n${loaded.problems.length} problem(s) in ${path}\n`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${formatProblems(error.problems)}\nplaint: the configuration has problems; nothing was started\n`);
+    else process.stderr.write(`plaint: ${describeError(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,85 @@
+import { closestMatch } from "./did-you-mean";
+import { formatPath, type PathProblem } from "./problems";
+import { valueAt } from "./schema-walk";
+
+/** One field that must be unique across the entries of a list. */
+interface UniqueField {
+  list: readonly string[];
+  field: string;
+  /** What a duplicate is called in the message, e.g. `connector id`. */
+  label: string;
+  hint: string;
+  /** Secrets are compared but never written into the message. */
+  secret?: boolean;
+}
+
+const UNIQUE_FIELDS: readonly UniqueField[] = [
+  {
+    list: ["apiKeys"],
+    field: "name",
+    label: "API key name",
+    hint: "give each API key its own name, so audit trails tell them apart",
+  },
+  {
+    list: ["apiKeys"],
+    field: "key",
+    label: "API key",
+    hint: "give each client its own key, so one can be revoked without the other",
+    secret: true,
+  },
+  { list: ["teams"], field: "id", label: "team id", hint: "give each team its own id" },
+  { list: ["taxonomy", "categories"], field: "id", label: "category id", hint: "give each category its own id" },
+  { list: ["connectors"], field: "id", label: "connector id", hint: "give each connector its own id" },
+  { list: ["destinations"], field: "id", label: "destination id", hint: "give each destination its own id" },
+];
+
+/**
+ * The checks zod cannot make on one value alone: cross-references and uniqueness. They run on the raw merged
+ * input even when zod found problems, so one run reports everything; malformed entries are simply skipped.
+ */
+export function checkSemantics(data: unknown): PathProblem[] {
+  return [...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)), ...defaultTeamProblems(data)];
+}
+
+function duplicates(data: unknown, unique: UniqueField): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const firstAt = new Map<string, number>();
+  stringFields(data, unique.list, unique.field).forEach(({ index, value }) => {
+    const first = firstAt.get(value);
+    if (first === undefined) {
+      firstAt.set(value, index);
+      return;
+    }
+    const also = formatPath([...unique.list, first]);
+    const message = unique.secret
+      ? `duplicate ${unique.label} (same as ${also})`
+      : `duplicate ${unique.label} "${value}" (also used by ${also})`;
+    problems.push({ path: [...unique.list, index, unique.field], message, hint: unique.hint });
+  });
+  return problems;
+}
+
+/** The string values of `field` in each entry of the list at `list`, with their index. */
+function stringFields(data: unknown, list: readonly string[], field: string): { index: number; value: string }[] {
+  const entries = valueAt(data, list);
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown, index) => {
+    const value = valueAt(entry, [field]);
+    return typeof value === "string" ? [{ index, value }] : [];
+  });
+}
+
+function defaultTeamProblems(data: unknown): PathProblem[] {
+  const team = valueAt(data, ["routing", "defaultTeam"]);
+  if (typeof team !== "string") return [];
+  const teamIds = stringFields(data, ["teams"], "id").map(({ value }) => value);
+  if (teamIds.includes(team)) return [];
+  const close = closestMatch(team, teamIds);
+  const hint =
+    close !== undefined
+      ? `did you mean "${close}"? teams: ${teamIds.join(", ")}`
+      : teamIds.length > 0
+        ? `use one of the team ids: ${teamIds.join(", ")}`
+        : `add a team with id "${team}" under teams:`;
+  return [{ path: ["routing", "defaultTeam"], message: `team "${team}" does not exist`, hint }];
+}

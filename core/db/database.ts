@@ -1,0 +1,117 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/client";
+import { migrateDatabase } from "./migrate";
+import { pgliteMigrationFactory, postgresMigrationFactory, type SchemaEngineLog } from "./schema-engine";
+
+// PGlite and pglite-prisma-adapter are imported through their CommonJS builds on purpose: the adapter requires
+// PGlite's CommonJS build, and its error mapping (`instanceof DatabaseError`, which turns a duplicate key into
+// Prisma's P2002) only recognises errors from that same copy of PGlite.
+
+/** "embedded": PGlite inside this process, in the data folder. "postgres": a PostgreSQL server (DATABASE_URL). */
+export type DatabaseMode = "embedded" | "postgres";
+
+/**
+ * An open database. In embedded mode all queries share PGlite's single connection and an interactive
+ * transaction holds it until it ends: inside `prisma.$transaction(async (tx) => …)` use `tx` only, since a query
+ * through `prisma` would wait for the transaction and the transaction for it, until the transaction times out.
+ */
+export interface Database {
+  prisma: PrismaClient;
+  mode: DatabaseMode;
+  /** Disconnects Prisma and closes the pool or PGlite (which flushes it to the data folder). */
+  close(): Promise<void>;
+  /** Resolves when the database answers `SELECT 1`; rejects otherwise. */
+  ping(): Promise<void>;
+}
+
+/** Where the database is, shared by {@link openDatabase} and {@link migrateOnly}. */
+export interface DatabaseLocation {
+  /** PostgreSQL connection URL; absent for the embedded database. */
+  databaseUrl?: string | undefined;
+  /** The data folder; the embedded database lives in `<dataDir>/pglite`. */
+  dataDir: string;
+  /** Receives the schema engine's log lines while migrating. */
+  log?: SchemaEngineLog;
+}
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions extends DatabaseLocation {
+  /** Apply pending migrations before returning. */
+  migrate: boolean;
+  /** PostgreSQL connections in the pool (default 10); ignored in embedded mode. */
+  poolSize?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite database in `<dataDir>/pglite`
+ * (created on first use), migrating it first when `migrate` is true.
+ */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openEmbedded(opts);
+}
+
+/**
+ * `plaint db migrate`: applies the pending migrations to the database `opts` designates and closes it again.
+ * @returns the names of the migrations applied, oldest first (empty when it was up to date).
+ */
+export async function migrateOnly(opts: DatabaseLocation): Promise<{ applied: string[] }> {
+  if (opts.databaseUrl) return migrateDatabase(postgresMigrationFactory(opts.databaseUrl), opts.log);
+  const pglite = await openPglite(opts.dataDir);
+  try {
+    return await migrateDatabase(pgliteMigrationFactory(pglite), opts.log);
+  } finally {
+    await pglite.close();
+  }
+}
+
+async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  // Migrations get their own single-connection pool (see postgresMigrationFactory), closed before the app's opens.
+  if (opts.migrate) await migrateDatabase(postgresMigrationFactory(url), opts.log);
+  // Prisma owns this pool: $disconnect ends it.
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.poolSize ?? DEFAULT_POOL_SIZE }) });
+  return {
+    prisma,
+    mode: "postgres",
+    close: () => prisma.$disconnect(),
+    ping: () => selectOne(prisma),
+  };
+}
+
+async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
+  const pglite = await openPglite(opts.dataDir);
+  try {
+    // The migration adapter and Prisma's share the one PGlite: it serialises their queries itself.
+    if (opts.migrate) await migrateDatabase(pgliteMigrationFactory(pglite), opts.log);
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    mode: "embedded",
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+    ping: () => selectOne(prisma),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<PGlite> {
+  const folder = path.join(path.resolve(dataDir), "pglite");
+  await mkdir(folder, { recursive: true });
+  const pglite = new PGlite({ dataDir: folder });
+  await pglite.waitReady;
+  return pglite;
+}
+
+async function selectOne(prisma: PrismaClient): Promise<void> {
+  await prisma.$queryRaw`SELECT 1`;
+}

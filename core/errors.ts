@@ -1,0 +1,31 @@
+/**
+ * Errors sorted by cause. The cause decides what the queue does with a failed job:
+ * - BadInputError: the input can never succeed as it is. Not retried; the intake item is marked failed with the reason.
+ * - TransientError: the world was briefly unavailable (database, vendor API). Retried with exponential backoff.
+ * - anything else is a bug: retried like a transient error (a deploy may fix it), then kept as failed for replay.
+ */
+export class BadInputError extends Error {
+  override readonly name = "BadInputError";
+  /** Where in the input the problem is (a JSON Pointer, a header name), when known. */
+  readonly path: string | undefined;
+  constructor(message: string, path?: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
+export class TransientError extends Error {
+  override readonly name = "TransientError";
+  /** Seconds the other side asked us to wait, from a Retry-After header. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, { cause: options?.cause });
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+/** Only the name and message of an error: never its cause chain, which can carry payloads. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,71 @@
+import express, { type Express } from "express";
+import type { PlaintConfig } from "../config/config.schema";
+import type { PrismaClient } from "../db/generated/client";
+import { describeError } from "../errors";
+import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
+import type { JobQueue } from "../queue/job-queue";
+import { createAuthenticator } from "./auth";
+import { casesRouter } from "./cases.routes";
+import { errorHandler, sendError } from "./http-errors";
+import { intakeRouter } from "./intake.routes";
+import { asyncRoute } from "./route-helpers";
+import { webhookIntakeRouter } from "./webhook-intake.route";
+
+export interface AppDependencies {
+  config: PlaintConfig;
+  prisma: PrismaClient;
+  /** Throws when the database cannot answer. */
+  pingDatabase: () => Promise<void>;
+  queue: JobQueue;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** The HTTP edge: intake endpoints (signed by vendors) and the REST API (bearer keys). */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const requireRole = createAuthenticator(deps.config.apiKeys);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get(
+    "/readyz",
+    asyncRoute(async (_req, res) => {
+      const [database, queue] = await Promise.allSettled([deps.pingDatabase(), deps.queue.ping()]);
+      const checks = { database: check(database), queue: check(queue) };
+      const ready = database.status === "fulfilled" && queue.status === "fulfilled";
+      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", checks });
+    }),
+  );
+  app.get(
+    "/metrics",
+    asyncRoute(async (_req, res) => {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    }),
+  );
+
+  app.use(
+    webhookIntakeRouter({
+      prisma: deps.prisma,
+      queue: deps.queue,
+      connectors: deps.config.connectors,
+      maxBodyBytes: deps.config.server.maxBodyBytes,
+      metrics: deps.metrics,
+      logger: deps.logger,
+    }),
+  );
+  app.use(casesRouter(deps.prisma, requireRole));
+  app.use(intakeRouter(deps.prisma, deps.queue, requireRole));
+
+  app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));
+  app.use(errorHandler((error) => deps.logger.error({ reason: describeError(error) }, "request failed")));
+  return app;
+}
+
+function check(result: PromiseSettledResult<void>): string {
+  return result.status === "fulfilled" ? "ok" : describeError(result.reason);
+}

@@ -1,0 +1,81 @@
+import { Router } from "express";
+import { z } from "zod";
+import { caseStatuses } from "../cases/case-status";
+import { formatCaseNumber, parseCaseNumber } from "../cases/case-number";
+import type { Prisma, PrismaClient } from "../db/generated/client";
+import { sendError } from "./http-errors";
+import type { createAuthenticator } from "./auth";
+import { asyncRoute, parseQuery } from "./route-helpers";
+
+const listQuerySchema = z.strictObject({
+  status: z.enum(caseStatuses).optional(),
+  category: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  assignee: z.string().min(1).optional(),
+  customer: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().regex(/^\d+$/, "use the nextCursor of the previous page").optional(),
+});
+
+/** `GET /v1/cases` and `GET /v1/cases/:id` (id is the uuid, `C-<number>` or the number). */
+export function casesRouter(prisma: PrismaClient, requireRole: ReturnType<typeof createAuthenticator>): Router {
+  const router = Router();
+
+  router.get(
+    "/v1/cases",
+    requireRole("viewer"),
+    asyncRoute(async (req, res) => {
+      const query = parseQuery(listQuerySchema, req, res);
+      if (!query) return;
+      const where: Prisma.CaseWhereInput = {
+        ...(query.status && { status: query.status }),
+        ...(query.category && { category: query.category }),
+        ...(query.team && { team: query.team }),
+        ...(query.assignee && { assignee: query.assignee }),
+        ...(query.customer && { customerId: query.customer }),
+        // Newest first; the cursor is the last case number seen, which is stable under concurrent inserts.
+        ...(query.cursor && { number: { lt: Number(query.cursor) } }),
+      };
+      const rows = await prisma.case.findMany({ where, orderBy: { number: "desc" }, take: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      res.json({
+        cases: page.map(presentCase),
+        nextCursor: rows.length > query.limit && last ? String(last.number) : null,
+      });
+    }),
+  );
+
+  router.get(
+    "/v1/cases/:id",
+    requireRole("viewer"),
+    asyncRoute(async (req, res) => {
+      const id = String(req.params["id"]);
+      const number = parseCaseNumber(id);
+      const where = number !== null ? { number } : z.uuid().safeParse(id).success ? { id } : null;
+      const found = where
+        ? await prisma.case.findUnique({
+            where,
+            include: {
+              messages: { orderBy: { sentAt: "asc" }, include: { identity: { select: { kind: true, value: true } } } },
+              events: { orderBy: { id: "asc" } },
+            },
+          })
+        : null;
+      if (!found) return sendError(res, 404, { error: "not_found", message: `no case ${id}` });
+      const { messages, events, ...kase } = found;
+      res.json({
+        case: presentCase(kase),
+        messages: messages.map(({ identity, ...message }) => ({ ...message, sender: identity })),
+        events: events.map((event) => ({ ...event, id: event.id.toString() })),
+      });
+    }),
+  );
+
+  return router;
+}
+
+function presentCase<T extends { number: number }>(row: T): T & { reference: string } {
+  return { ...row, reference: formatCaseNumber(row.number) };
+}

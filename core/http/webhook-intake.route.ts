@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import type { InboundRequest } from "../../connectors/connector";
+import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
+import type { PrismaClient } from "../db/generated/client";
+import { describeError } from "../errors";
+import { recordIntake } from "../intake/intake-log";
+import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
+import { rejectedPayloadId } from "../pipeline/idempotency-key";
+import type { JobQueue } from "../queue/job-queue";
+import { sendError } from "./http-errors";
+
+export interface IntakeRouteDependencies {
+  prisma: PrismaClient;
+  queue: JobQueue;
+  connectors: readonly AnyConnectorConfig[];
+  maxBodyBytes: number;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * `POST /v1/intake/webhook/:connectorId`: verify, write the intake log, answer, enqueue. Nothing heavier
+ * happens here; normalizing into cases is the worker's job. Bad signatures are refused before anything
+ * is stored; payloads that do not fit the mapping are kept (as `rejected`) so they can be replayed after a fix.
+ */
+export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
+  const byId = new Map(deps.connectors.filter((c) => c.type === "webhook").map((c) => [c.id, c]));
+  const router = Router();
+  const findConnector: RequestHandler = (req, res, next) => {
+    const connector = byId.get(String(req.params["connectorId"]));
+    if (!connector) {
+      return sendError(res, 404, { error: "unknown_connector", message: `no webhook connector "${String(req.params["connectorId"])}" is configured` });
+    }
+    res.locals["connector"] = connector;
+    next();
+  };
+  router.post(
+    "/v1/intake/webhook/:connectorId",
+    findConnector,
+    express.raw({ type: () => true, limit: deps.maxBodyBytes }),
+    (req, res, next) => {
+      intake(deps, req, res).catch(next);
+    },
+  );
+  return router;
+}
+
+async function intake(deps: IntakeRouteDependencies, req: Request, res: Response): Promise<void> {
+  const connector = res.locals["connector"] as AnyConnectorConfig;
+  const definition = connectorFor(connector);
+  const request: InboundRequest = {
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    headers: req.headers,
+    receivedAt: new Date(),
+  };
+  const log = deps.logger.child({ connector: connector.id });
+
+  const verdict = definition.verify(connector, request);
+  if (!verdict.valid) {
+    deps.metrics.rejectedSignatures.inc({ connector: connector.id, reason: verdict.reason });
+    log.warn({ reason: verdict.reason, ip: req.ip, bytes: request.rawBody.length }, "signature rejected");
+    return sendError(res, 401, { error: "invalid_signature", message: "signature verification failed", reason: verdict.reason });
+  }
+
+  const accepted = definition.accept(connector, request);
+  if (!accepted.ok) {
+    const rawBody = request.rawBody.toString("utf8");
+    const stored = await recordIntake(deps.prisma, {
+      connectorId: connector.id,
+      channel: definition.channel,
+      externalId: rejectedPayloadId(createHash("sha256").update(request.rawBody).digest("hex")),
+      rawBody,
+      meta: { contentType: req.headers["content-type"] ?? null },
+      receivedAt: request.receivedAt,
+      status: "rejected",
+      error: `${accepted.error.path || "(body)"}: ${accepted.error.message}`,
+    });
+    deps.metrics.intake.inc({ connector: connector.id, outcome: "rejected" });
+    log.info({ intakeId: stored.id, path: accepted.error.path }, "payload rejected");
+    return sendError(res, 400, {
+      error: "invalid_payload",
+      message: accepted.error.message,
+      path: accepted.error.path,
+      intakeId: stored.id,
+    });
+  }
+
+  const recorded = [];
+  for (const candidate of accepted.value) {
+    recorded.push(
+      await recordIntake(deps.prisma, {
+        connectorId: connector.id,
+        channel: definition.channel,
+        externalId: candidate.externalId,
+        rawBody: candidate.rawBody,
+        meta: { contentType: req.headers["content-type"] ?? null },
+        receivedAt: request.receivedAt,
+      }),
+    );
+  }
+  const allDuplicates = recorded.every((item) => !item.created);
+  deps.metrics.intake.inc({ connector: connector.id, outcome: allDuplicates ? "duplicate" : "accepted" }, 1);
+  res.status(allDuplicates ? 200 : 202).json({
+    status: allDuplicates ? "duplicate" : "accepted",
+    intakeIds: recorded.map((item) => item.id),
+  });
+
+  // After the answer: the item is durable already, and the stranded-intake sweep enqueues it if this fails.
+  for (const item of recorded) {
+    if (item.status !== "received") continue;
+    deps.queue.enqueue(item.id).catch((error: unknown) => {
+      log.error({ intakeId: item.id, reason: describeError(error) }, "enqueue failed; the sweep will retry");
+    });
+  }
+}

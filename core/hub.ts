@@ -1,0 +1,117 @@
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { PlaintConfig } from "./config/config.schema";
+import type { PlaintEnv } from "./config/env";
+import { openDatabase, type Database } from "./db/database";
+import { acquireEmbeddedLock } from "./db/embedded-lock";
+import { describeError } from "./errors";
+import { createApp } from "./http/app";
+import { findStrandedIntake } from "./intake/intake-log";
+import { createLogger, type Logger } from "./logger";
+import { createMetrics } from "./metrics";
+import { createIntakeHandler } from "./pipeline/process-intake";
+import { BullmqQueue } from "./queue/bullmq-queue";
+import { InProcessQueue } from "./queue/in-process-queue";
+import type { JobQueue } from "./queue/job-queue";
+
+/** `all` is `plaint start`; `serve` and `worker` are the two halves of a scale-out deployment. */
+export type HubRole = "all" | "serve" | "worker";
+
+export interface HubOptions {
+  env: PlaintEnv;
+  config: PlaintConfig;
+  role: HubRole;
+  logger?: Logger;
+  /** BullMQ queue name; one hub per name. */
+  queueName?: string;
+  /** How old an unfinished intake item must be before the sweep re-enqueues it. */
+  strandedAfterMs?: number;
+  sweepEveryMs?: number;
+}
+
+export interface Hub {
+  database: Database;
+  queue: JobQueue;
+  /** The bound HTTP port, when this role serves HTTP. */
+  port: number | null;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles the hub for one role: database, queue, HTTP edge and/or worker. The same pipeline code runs in
+ * both modes; only the database driver and the queue implementation differ.
+ */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const { env, config, role } = options;
+  const logger = options.logger ?? createLogger(env.logLevel);
+  if (role !== "all" && !env.redisUrl) {
+    throw new Error(`plaint ${role} needs REDIS_URL (and DATABASE_URL): the API and the workers share work through Redis`);
+  }
+  if (role !== "all" && !env.databaseUrl) {
+    throw new Error(`plaint ${role} needs DATABASE_URL: separate processes cannot share the embedded database`);
+  }
+  const releaseLock = env.databaseUrl ? () => undefined : acquireEmbeddedLock(env.dataDir);
+  const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, migrate: !env.databaseUrl });
+  const retry = { maxAttempts: config.pipeline.maxAttempts, backoffMs: config.pipeline.backoffMs };
+  const queue: JobQueue = env.redisUrl
+    ? new BullmqQueue({ redisUrl: env.redisUrl, retry, ...(options.queueName && { name: options.queueName }) })
+    : new InProcessQueue(retry);
+
+  let server: Server | null = null;
+  if (role !== "worker") {
+    const app = createApp({ config, prisma: database.prisma, pingDatabase: () => database.ping(), queue, metrics: createMetrics(), logger });
+    server = app.listen(env.port, env.host);
+    await once(server, "listening");
+  }
+
+  let sweep: NodeJS.Timeout | null = null;
+  if (role !== "serve") {
+    const handler = createIntakeHandler({
+      prisma: database.prisma,
+      connectors: config.connectors,
+      defaultTeam: config.routing.defaultTeam,
+      destinations: config.destinations,
+      logger,
+    });
+    queue.consume(handler, { concurrency: env.workerConcurrency });
+    const strandedAfterMs = options.strandedAfterMs ?? 60_000;
+    // In embedded mode the queue died with the last process, so everything unfinished is stranded now.
+    await requeueStranded(database, queue, queue.kind === "in-process" ? 0 : strandedAfterMs, logger);
+    sweep = setInterval(() => void requeueStranded(database, queue, strandedAfterMs, logger), options.sweepEveryMs ?? 30_000);
+    sweep.unref();
+  }
+
+  const address = server?.address();
+  const port = address && typeof address === "object" ? address.port : null;
+  logger.info({ role, port, database: database.mode, queue: queue.kind }, "plaint started");
+
+  return {
+    database,
+    queue,
+    port,
+    logger,
+    async stop() {
+      if (sweep) clearInterval(sweep);
+      if (server) {
+        const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      await queue.close();
+      await database.close();
+      releaseLock();
+      logger.info({ role }, "plaint stopped");
+    },
+  };
+}
+
+async function requeueStranded(database: Database, queue: JobQueue, olderThanMs: number, logger: Logger): Promise<void> {
+  try {
+    const ids = await findStrandedIntake(database.prisma, olderThanMs);
+    for (const id of ids) await queue.enqueue(id);
+    if (ids.length > 0) logger.info({ count: ids.length }, "re-enqueued unfinished intake items");
+  } catch (error) {
+    logger.warn({ reason: describeError(error) }, "stranded-intake sweep failed; it runs again later");
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "../db/generated/client";
+
+export type IntakeStatus = "received" | "processing" | "processed" | "rejected" | "failed" | "ignored";
+
+export interface NewIntakeItem {
+  connectorId: string;
+  channel: string;
+  externalId: string;
+  rawBody: string;
+  meta?: Record<string, unknown>;
+  receivedAt: Date;
+  status?: Extract<IntakeStatus, "received" | "rejected">;
+  error?: string;
+}
+
+export interface RecordedIntake {
+  id: string;
+  /** False when the channel redelivered an item the log already had. */
+  created: boolean;
+  status: IntakeStatus;
+}
+
+/**
+ * Writes a raw inbound item durably, once. A redelivery (same connector and external id) returns the
+ * existing row instead of a new one: the unique index decides, so concurrent redeliveries cannot race.
+ */
+export async function recordIntake(prisma: PrismaClient, item: NewIntakeItem): Promise<RecordedIntake> {
+  const inserted = await prisma.$queryRaw<{ id: string }[]>`
+    INSERT INTO intake_items (id, connector_id, channel, external_id, raw_body, meta, received_at, status, error)
+    VALUES (${randomUUID()}::uuid, ${item.connectorId}, ${item.channel}, ${item.externalId}, ${item.rawBody},
+            ${JSON.stringify(item.meta ?? {})}::jsonb, ${item.receivedAt}, ${item.status ?? "received"}, ${item.error ?? null})
+    ON CONFLICT (connector_id, external_id) DO NOTHING
+    RETURNING id::text AS id`;
+  const row = inserted[0];
+  if (row) return { id: row.id, created: true, status: item.status ?? "received" };
+  const existing = await prisma.intakeItem.findUniqueOrThrow({
+    where: { connectorId_externalId: { connectorId: item.connectorId, externalId: item.externalId } },
+    select: { id: true, status: true },
+  });
+  return { id: existing.id, created: false, status: existing.status as IntakeStatus };
+}
+
+/** Marks an item failed for good (bad input, or retries exhausted); `plaint replay` can re-run it. */
+export async function markIntakeFailed(prisma: PrismaClient, id: string, reason: string): Promise<void> {
+  await prisma.intakeItem.update({ where: { id }, data: { status: "failed", error: reason } });
+}
+
+/** Puts items back to `received` for another run; returns the ids to enqueue. */
+export async function resetForReplay(prisma: PrismaClient, where: { ids?: string[]; failedOnly: boolean; since?: Date }): Promise<string[]> {
+  const rows = await prisma.intakeItem.findMany({
+    where: {
+      ...(where.ids ? { id: { in: where.ids } } : {}),
+      status: { in: where.failedOnly ? ["failed", "rejected"] : ["failed", "rejected", "received", "processing", "processed"] },
+      ...(where.since ? { receivedAt: { gte: where.since } } : {}),
+    },
+    select: { id: true },
+    orderBy: { receivedAt: "asc" },
+  });
+  const ids = rows.map((row) => row.id);
+  if (ids.length > 0) {
+    await prisma.intakeItem.updateMany({ where: { id: { in: ids } }, data: { status: "received", error: null } });
+  }
+  return ids;
+}
+
+/**
+ * Items accepted but not finished, older than `olderThanMs`: the process that took them in died between
+ * writing the log and enqueueing, or a worker died mid-job. Re-enqueueing them is what makes "nothing lost" hold.
+ */
+export async function findStrandedIntake(prisma: PrismaClient, olderThanMs: number, limit = 500): Promise<string[]> {
+  const rows = await prisma.intakeItem.findMany({
+    where: { status: { in: ["received", "processing"] }, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+    orderBy: { receivedAt: "asc" },
+    take: limit,
+  });
+  return rows.map((row) => row.id);
+}
