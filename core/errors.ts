@@ -24,8 +24,17 @@ export class TransientError extends Error {
   }
 }
 
-/** Only the name and message of an error: never its cause chain, which can carry payloads. */
+/**
+ * Only the name and message of an error: never its cause chain, which can carry payloads. Prisma's messages
+ * quote the failed call with its arguments (customer text among them), so of those only the last line, the
+ * reason itself, is kept.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^P\d{4}$/.test(code)) {
+    const reason = error.message.trim().split("\n").at(-1) ?? "";
+    return `${error.name} ${code}: ${reason}`;
+  }
+  return `${error.name}: ${error.message}`;
 }

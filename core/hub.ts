@@ -22,8 +22,6 @@ export interface HubOptions {
   config: PlaintConfig;
   role: HubRole;
   logger?: Logger;
-  /** BullMQ queue name; one hub per name. */
-  queueName?: string;
   /** How old an unfinished intake item must be before the sweep re-enqueues it. */
   strandedAfterMs?: number;
   sweepEveryMs?: number;
@@ -55,7 +53,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, migrate: !env.databaseUrl });
   const retry = { maxAttempts: config.pipeline.maxAttempts, backoffMs: config.pipeline.backoffMs };
   const queue: JobQueue = env.redisUrl
-    ? new BullmqQueue({ redisUrl: env.redisUrl, retry, ...(options.queueName && { name: options.queueName }) })
+    ? new BullmqQueue({ redisUrl: env.redisUrl, retry, name: env.queueName })
     : new InProcessQueue(retry);
 
   let server: Server | null = null;

@@ -25,6 +25,7 @@ describe("parseEnv", () => {
       dataDir: path.resolve("data"),
       logLevel: "info",
       workerConcurrency: 8,
+      queueName: "plaint-intake",
     });
   });
 
@@ -38,6 +39,7 @@ describe("parseEnv", () => {
       REDIS_URL: "rediss://cache:6380",
       LOG_LEVEL: "debug",
       PLAINT_WORKER_CONCURRENCY: "32",
+      PLAINT_QUEUE_NAME: "plaint-eu",
       UNRELATED: "ignored",
     });
     expect(env).toStrictEqual({
@@ -49,6 +51,7 @@ describe("parseEnv", () => {
       redisUrl: "rediss://cache:6380",
       logLevel: "debug",
       workerConcurrency: 32,
+      queueName: "plaint-eu",
     });
   });
 

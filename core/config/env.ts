@@ -35,6 +35,8 @@ export interface PlaintEnv {
   logLevel: LogLevel;
   /** `PLAINT_WORKER_CONCURRENCY`: jobs one worker process runs at once. Default 8. */
   workerConcurrency: number;
+  /** `PLAINT_QUEUE_NAME`: BullMQ queue name, so several hubs can share one Redis. Default `plaint-intake`. */
+  queueName: string;
 }
 
 function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -69,6 +71,7 @@ const envShape = {
   REDIS_URL: serviceUrl(["redis", "rediss"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a pino log level" }).default("info"),
   PLAINT_WORKER_CONCURRENCY: wholeNumber(1).default(8),
+  PLAINT_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, dots, dashes and underscores").default("plaint-intake"),
 };
 
 /** What to do about a bad variable; keyed like the shape so a new variable without a hint does not compile. */
@@ -81,6 +84,7 @@ const ENV_HINTS = {
   REDIS_URL: "use redis://host:6379 (rediss:// for TLS), or unset it to use the in-process queue",
   LOG_LEVEL: `use one of ${LOG_LEVELS.join(", ")}`,
   PLAINT_WORKER_CONCURRENCY: "set a whole number of 1 or more, e.g. PLAINT_WORKER_CONCURRENCY=8",
+  PLAINT_QUEUE_NAME: "set a name such as plaint-intake, or unset it for the default",
 } satisfies Record<keyof typeof envShape, string>;
 
 type EnvName = keyof typeof envShape;
@@ -96,6 +100,7 @@ function toPlaintEnv(vars: z.output<z.ZodObject<typeof envShape>>): PlaintEnv {
     dataDir: path.resolve(vars.PLAINT_DATA_DIR),
     logLevel: vars.LOG_LEVEL,
     workerConcurrency: vars.PLAINT_WORKER_CONCURRENCY,
+    queueName: vars.PLAINT_QUEUE_NAME,
   };
   // Absent rather than `undefined`, so "is this set?" has one answer for `in`, spreads and strict equality.
   if (vars.DATABASE_URL !== undefined) env.databaseUrl = vars.DATABASE_URL;

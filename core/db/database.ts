@@ -15,9 +15,12 @@ import { pgliteMigrationFactory, postgresMigrationFactory, type SchemaEngineLog 
 export type DatabaseMode = "embedded" | "postgres";
 
 /**
- * An open database. In embedded mode all queries share PGlite's single connection and an interactive
- * transaction holds it until it ends: inside `prisma.$transaction(async (tx) => …)` use `tx` only, since a query
- * through `prisma` would wait for the transaction and the transaction for it, until the transaction times out.
+ * An open database.
+ *
+ * In embedded mode all queries share PGlite's single connection and an interactive transaction holds it until it
+ * ends: other queries and transactions wait for it (transactions are in effect serialisable whatever isolation
+ * level is asked for). Inside `prisma.$transaction(async (tx) => …)` use `tx` only: a query through `prisma` would
+ * wait for the transaction and the transaction for it, until the transaction times out (P2028, rolled back).
  */
 export interface Database {
   prisma: PrismaClient;
@@ -49,6 +52,12 @@ export interface OpenDatabaseOptions extends DatabaseLocation {
 const DEFAULT_POOL_SIZE = 10;
 
 /**
+ * How long an interactive transaction may wait to start in embedded mode. PGlite has one connection, so
+ * transactions run one after another; Prisma's default of 2 s would turn a short queue of them into P2028 errors.
+ */
+const EMBEDDED_TX_MAX_WAIT_MS = 10_000;
+
+/**
  * Opens PostgreSQL when `databaseUrl` is set, otherwise the embedded PGlite database in `<dataDir>/pglite`
  * (created on first use), migrating it first when `migrate` is true.
  */
@@ -74,11 +83,13 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   // Migrations get their own single-connection pool (see postgresMigrationFactory), closed before the app's opens.
   if (opts.migrate) await migrateDatabase(postgresMigrationFactory(url), opts.log);
   // Prisma owns this pool: $disconnect ends it.
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.poolSize ?? DEFAULT_POOL_SIZE }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: opts.poolSize ?? DEFAULT_POOL_SIZE }),
+  });
   return {
     prisma,
     mode: "postgres",
-    close: () => prisma.$disconnect(),
+    close: once(() => prisma.$disconnect()),
     ping: () => selectOne(prisma),
   };
 }
@@ -92,14 +103,17 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     await pglite.close();
     throw error;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPGlite(pglite),
+    transactionOptions: { maxWait: EMBEDDED_TX_MAX_WAIT_MS },
+  });
   return {
     prisma,
     mode: "embedded",
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await pglite.close();
-    },
+    }),
     ping: () => selectOne(prisma),
   };
 }
@@ -114,4 +128,10 @@ async function openPglite(dataDir: string): Promise<PGlite> {
 
 async function selectOne(prisma: PrismaClient): Promise<void> {
   await prisma.$queryRaw`SELECT 1`;
+}
+
+/** `close` may be called from several shutdown paths; PGlite throws when closed twice. */
+function once(action: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= action());
 }

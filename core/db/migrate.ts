@@ -3,7 +3,9 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { MigrationDirectory, MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm" with { "resolution-mode": "import" };
+import type { MigrationDirectory, MigrationList, SchemaFilter } from "@prisma/schema-engine-wasm" with {
+  "resolution-mode": "import",
+};
 import { connectToPgliteShadow, pgliteMigrationFactory, withSchemaEngine, type SchemaEngineLog } from "./schema-engine";
 
 // Migrations are ordinary Prisma migration folders (prisma/migrations/<timestamp>_<name>/migration.sql), applied
@@ -41,8 +43,19 @@ function isPlaintPackage(file: string): boolean {
 }
 
 /** Where the migrations and the Prisma schema live. */
-export function prismaPaths(root: string = findPackageRoot()): { migrationsDir: string; schemaFile: string } {
-  return { migrationsDir: path.join(root, "prisma", "migrations"), schemaFile: path.join(root, "prisma", "schema.prisma") };
+export interface PrismaPaths {
+  /** prisma/migrations: one folder per migration, plus migration_lock.toml. */
+  migrationsDir: string;
+  /** prisma/schema.prisma. */
+  schemaFile: string;
+}
+
+/** The {@link PrismaPaths} of the package at `root`. */
+export function prismaPaths(root: string = findPackageRoot()): PrismaPaths {
+  return {
+    migrationsDir: path.join(root, "prisma", "migrations"),
+    schemaFile: path.join(root, "prisma", "schema.prisma"),
+  };
 }
 
 /**
@@ -50,7 +63,10 @@ export function prismaPaths(root: string = findPackageRoot()): { migrationsDir: 
  * migration (sorted by name, so by timestamp), its migration.sql read or the read error passed on for the engine
  * to report. A missing lock file is passed as `defaultLockfile` (null: as missing).
  */
-export async function readMigrationsList(migrationsDir: string, defaultLockfile: string | null = null): Promise<MigrationList> {
+export async function readMigrationsList(
+  migrationsDir: string,
+  defaultLockfile: string | null = null,
+): Promise<MigrationList> {
   const lockContent = await readFile(path.join(migrationsDir, LOCKFILE), "utf8").catch(() => defaultLockfile);
   const entries = await readdir(migrationsDir, { withFileTypes: true }).catch(() => []);
   const names = entries
@@ -80,14 +96,16 @@ async function readMigrationDirectory(migrationsDir: string, name: string): Prom
  * Pass {@link pgliteMigrationFactory} / {@link postgresMigrationFactory} (core/db/schema-engine) rather than the
  * plain Prisma adapters: those mishandle migration scripts (see there).
  *
+ * @param migrationsDir another migrations folder than the package's (tests).
  * @returns the names of the migrations applied by this call, oldest first.
- * @throws when a migration fails (the engine records it as failed; fix it and resolve it as with `prisma migrate`).
+ * @throws when a migration fails: the engine records it as failed in `_prisma_migrations` and refuses to apply
+ *   anything more until it is resolved, as `prisma migrate deploy` does.
  */
 export async function migrateDatabase(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   log?: SchemaEngineLog,
+  migrationsDir: string = prismaPaths().migrationsDir,
 ): Promise<{ applied: string[] }> {
-  const { migrationsDir } = prismaPaths();
   const migrationsList = await readMigrationsList(migrationsDir);
   // Applying needs no Prisma schema: the engine only runs and records the scripts.
   const output = await withSchemaEngine(adapterFactory, undefined, log, (engine) =>
@@ -106,14 +124,23 @@ export async function migrateDatabase(
  * @param name a short description; lower-cased, runs of other characters than letters and digits become `_`.
  * @returns the new migration's folder, or null when the schema already matches the migrations.
  */
-export async function createMigration(name: string, log?: SchemaEngineLog): Promise<string | null> {
+export async function createMigration(name: string, options: CreateMigrationOptions = {}): Promise<string | null> {
   const slug = migrationSlug(name);
-  const { migrationsDir, schemaFile } = prismaPaths();
+  const { migrationsDir, schemaFile } = options.paths ?? prismaPaths();
+  const log = options.log;
   const schema = { path: schemaFile, content: await readFile(schemaFile, "utf8") };
   const migrationsList = await readMigrationsList(migrationsDir, POSTGRES_LOCKFILE);
   const script = await diffMigrationsToSchema(migrationsList, schema, log);
   if (script === null) return null;
   return writeMigration(migrationsDir, `${migrationTimestamp(new Date())}_${slug}`, script);
+}
+
+/** Options of {@link createMigration}. */
+export interface CreateMigrationOptions {
+  /** Receives the schema engine's log lines. */
+  log?: SchemaEngineLog;
+  /** Another schema and migrations folder than the package's (tests). */
+  paths?: PrismaPaths;
 }
 
 /** The SQL from the migrations' end state to `schema`, or null when there is nothing to change. */

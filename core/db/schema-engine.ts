@@ -24,7 +24,11 @@ export type SchemaEngineLog = (message: string) => void;
 /** The part of schema_engine_bg.js this module uses; the package's own typings describe the rest. */
 interface SchemaEngineBindings {
   SchemaEngine: {
-    new: (options: { datamodels: [string, string][] | undefined }, log: (line: string) => void, adapter: object) => Promise<SchemaEngine>;
+    new: (
+      options: { datamodels: [string, string][] | undefined },
+      log: (line: string) => void,
+      adapter: object,
+    ) => Promise<SchemaEngine>;
   };
   __wbg_set_wasm(exports: SchemaEngineWasmExports): void;
 }
@@ -36,7 +40,10 @@ interface SchemaEngineWasmExports {
 
 // The project's libs (ES2023, @types/node 20) do not declare WebAssembly; this is the one call used.
 declare const WebAssembly: {
-  instantiate(bytes: Uint8Array, imports: Record<string, object>): Promise<{ instance: { exports: SchemaEngineWasmExports } }>;
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, object>,
+  ): Promise<{ instance: { exports: SchemaEngineWasmExports } }>;
 };
 
 let bindingsPromise: Promise<SchemaEngineBindings> | undefined;
@@ -48,7 +55,7 @@ let bindingsPromise: Promise<SchemaEngineBindings> | undefined;
  * (`schema_engine_bg.js`) is imported on its own and the `.wasm` instantiated by hand, wiring the two together the
  * way the entry point would.
  */
-export function loadSchemaEngine(): Promise<SchemaEngineBindings> {
+function loadSchemaEngine(): Promise<SchemaEngineBindings> {
   bindingsPromise ??= instantiateSchemaEngine().catch((error: unknown) => {
     bindingsPromise = undefined; // let a later call retry instead of caching the failure
     throw error;
@@ -59,7 +66,9 @@ export function loadSchemaEngine(): Promise<SchemaEngineBindings> {
 async function instantiateSchemaEngine(): Promise<SchemaEngineBindings> {
   // The "./schema_engine_bg" export resolves to the glue file; the .wasm sits beside it.
   const packageDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
-  const bindings = (await importEsm(pathToFileURL(path.join(packageDir, "schema_engine_bg.js")).href)) as SchemaEngineBindings;
+  const bindings = (await importEsm(
+    pathToFileURL(path.join(packageDir, "schema_engine_bg.js")).href,
+  )) as SchemaEngineBindings;
   const bytes = await readFile(path.join(packageDir, "schema_engine_bg.wasm"));
   const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": withTrackedTimers(bindings) });
   bindings.__wbg_set_wasm(instance.exports);
@@ -73,9 +82,9 @@ const pendingTimers = new Set<NodeJS.Timeout>();
 let enginesAtWork = 0;
 
 /**
- * The glue's imports with its `setTimeout` replaced by one that remembers the timer. The engine races database
- * work against long timeouts (10 s for the PostgreSQL migration lock) and never clears them; left alone, such a
- * timer keeps the process, and jest, alive for seconds after the migration is done. They are cleared once no
+ * The glue's imports with its `setTimeout` replaced by one that remembers the timer. The engine starts timeouts
+ * that it never clears (migrating PostgreSQL leaves a 10 s one behind); left alone, such a timer keeps the
+ * process, and jest, alive for seconds after the migration is done. They are cleared once no
  * engine is at work. (Making them `unref` instead could let the process exit while the engine sleeps on one.)
  */
 function withTrackedTimers(bindings: SchemaEngineBindings): object {
@@ -123,7 +132,11 @@ export async function withSchemaEngine<T>(
   const datamodels: [string, string][] | undefined = datamodel ? [[datamodel.path, datamodel.content]] : undefined;
   enginesAtWork += 1;
   try {
-    const engine = await SchemaEngine.new({ datamodels }, (line) => forwardLog(line, log), bindMigrationAwareSqlAdapterFactory(tracked.factory));
+    const engine = await SchemaEngine.new(
+      { datamodels },
+      (line) => forwardLog(line, log),
+      bindMigrationAwareSqlAdapterFactory(tracked.factory),
+    );
     try {
       return await work(engine);
     } finally {
@@ -192,7 +205,11 @@ export function pgliteMigrationFactory(pglite: PGlite): SqlMigrationAwareDriverA
 export async function connectToPgliteShadow(): Promise<SqlDriverAdapter> {
   const shadow = new PGlite();
   const adapter = await new PrismaPGlite(shadow).connect();
-  return withScript(adapter, (script) => shadow.exec(script), () => shadow.close());
+  return withScript(
+    adapter,
+    (script) => shadow.exec(script),
+    () => shadow.close(),
+  );
 }
 
 /**
@@ -211,13 +228,17 @@ export function postgresMigrationFactory(connectionString: string): SqlMigration
     connect: async () => {
       const pool = new pg.Pool({ connectionString, max: 1 });
       const adapter = await new PrismaPg(pool).connect();
-      return withScript(adapter, async (script) => void (await pool.query(script)), () => pool.end());
+      return withScript(
+        adapter,
+        async (script) => void (await pool.query(script)),
+        () => pool.end(),
+      );
     },
     connectToShadowDb: () => shadowFactory.connectToShadowDb(),
   };
 }
 
-const noop = async (): Promise<void> => undefined;
+const noop = (): Promise<void> => Promise.resolve();
 
 /** `adapter` with its `executeScript` replaced by `runScript`, and `cleanup` run once after its own `dispose`. */
 function withScript(

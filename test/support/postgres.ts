@@ -28,7 +28,10 @@ export async function createTestPostgres(): Promise<TestPostgres | null> {
   }
   return {
     url: databaseUrl(adminUrl, name),
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -55,7 +58,8 @@ function databaseUrl(adminUrl: string, database: string): string {
 export function serviceUnreachable(service: string, url: string, error: unknown): null {
   const reason = error instanceof Error ? error.message || error.name : String(error);
   const where = withoutPassword(url);
-  if (process.env.CI === "true") throw new Error(`${service} not reachable at ${where} (required when CI=true): ${reason}`);
+  if (process.env.CI === "true")
+    throw new Error(`${service} not reachable at ${where} (required when CI=true): ${reason}`);
   console.warn(`skipped: ${service} not reachable at ${where} (${reason})`);
   return null;
 }

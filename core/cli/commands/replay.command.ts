@@ -29,7 +29,7 @@ export async function runReplay(env: PlaintEnv, config: PlaintConfig, options: R
     const ids = await resetForReplay(database.prisma, { failedOnly: options.failedOnly, since, ids: options.ids });
     if (env.redisUrl) {
       const retry = { maxAttempts: config.pipeline.maxAttempts, backoffMs: config.pipeline.backoffMs };
-      const queue = new BullmqQueue({ redisUrl: env.redisUrl, retry });
+      const queue = new BullmqQueue({ redisUrl: env.redisUrl, retry, name: env.queueName });
       for (const id of ids) await queue.enqueue(id);
       await queue.close();
       process.stdout.write(`${JSON.stringify({ replayed: ids.length, mode: "queued" })}\n`);
