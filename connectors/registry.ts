@@ -1,18 +1,17 @@
+import type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "../core/config/connectors.schema";
 import type { ConnectorDefinition } from "./connector";
 import { webhookConnector } from "./webhook/webhook.connector";
-import type { WebhookConnectorConfig } from "./webhook/webhook.schema";
 
-/** The config type of each connector type; adding a connector starts here. */
-export interface ConnectorConfigs {
-  webhook: WebhookConnectorConfig;
-}
-export type ConnectorType = keyof ConnectorConfigs;
-export type AnyConnectorConfig = ConnectorConfigs[ConnectorType];
+/** A validated connector entry of the config, any type. */
+export type AnyConnectorConfig = ConnectorConfig;
 
-/** Every connector type the hub knows; a type without an entry here is a compile error. */
+/**
+ * Every connector type the hub knows, keyed like the config's connector schemas
+ * (core/config/connectors.schema.ts): a type without an entry here is a compile error.
+ */
 export const connectorRegistry = {
   webhook: webhookConnector,
-} satisfies { [Type in ConnectorType]: ConnectorDefinition<ConnectorConfigs[Type]> };
+} satisfies { [Type in ConnectorType]: ConnectorDefinition<ConnectorConfigOf<Type>> };
 
 /** The definition that handles a configured connector. */
 export function connectorFor<Config extends AnyConnectorConfig>(config: Config): ConnectorDefinition<Config> {
