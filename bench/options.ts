@@ -1,0 +1,87 @@
+/** The bench's knobs, read once from the environment (see bench/README.md). */
+export type BenchMode = "embedded" | "postgres";
+
+export interface BenchOptions {
+  modes: BenchMode[];
+  /** Messages in the end-to-end throughput phase, per mode. */
+  throughputMessages: Record<BenchMode, number>;
+  /** Offered rate (requests/s) and duration of the acceptance-latency phase. */
+  rate: number;
+  durationS: number;
+  /** Connections of the latency phase (autocannon spreads `rate` over them) and of the throughput phase. */
+  latencyConnections: number;
+  throughputConnections: number;
+  /** Also measure latency with an evenly paced open-loop generator (autocannon's rate limiter sends bursts). */
+  paced: boolean;
+  /** Messages posted (and drained) before anything is measured, so JIT, pools and plans are warm. */
+  warmupMessages: number;
+  workers: number;
+  workerConcurrency: number;
+  /** Concurrency of the floor loop and its pg pool size (the hub's pool holds 10 connections). */
+  floorConcurrency: number;
+  floorPoolSize: number;
+  postgresAdminUrl: string;
+  redisUrl: string;
+  /** Fail when the processed count has not moved for this long. */
+  stallTimeoutS: number;
+}
+
+const MODES: readonly BenchMode[] = ["embedded", "postgres"];
+
+export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const modes = (env["BENCH_MODES"] ?? "embedded,postgres")
+    .split(",")
+    .map((mode) => mode.trim())
+    .filter(Boolean);
+  const unknown = modes.filter((mode) => !(MODES as readonly string[]).includes(mode));
+  if (unknown.length > 0 || modes.length === 0) {
+    throw new Error(`BENCH_MODES: use a comma-separated list of ${MODES.join(", ")} (got "${env["BENCH_MODES"] ?? ""}")`);
+  }
+  const n = optionalInt(env, "BENCH_N", 1);
+  const connections = int(env, "BENCH_CONNECTIONS", 50, 1);
+  return {
+    modes: modes as BenchMode[],
+    throughputMessages: { embedded: n ?? 1000, postgres: n ?? 5000 },
+    rate: int(env, "BENCH_RATE", 500, 1),
+    durationS: int(env, "BENCH_DURATION_S", 10, 1),
+    latencyConnections: int(env, "BENCH_LATENCY_CONNECTIONS", 10, 1),
+    throughputConnections: connections,
+    paced: (env["BENCH_PACED"] ?? "1") !== "0",
+    warmupMessages: int(env, "BENCH_WARMUP", 300, 0),
+    workers: int(env, "BENCH_WORKERS", 1, 1),
+    workerConcurrency: int(env, "BENCH_WORKER_CONCURRENCY", 16, 1),
+    floorConcurrency: int(env, "BENCH_FLOOR_CONCURRENCY", connections, 1),
+    floorPoolSize: int(env, "BENCH_FLOOR_POOL", 10, 1),
+    postgresAdminUrl: loopbackUrl(
+      "BENCH_POSTGRES_URL",
+      env["BENCH_POSTGRES_URL"] ?? env["PLAINT_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    ),
+    redisUrl: loopbackUrl("BENCH_REDIS_URL", env["BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379"),
+    stallTimeoutS: int(env, "BENCH_STALL_TIMEOUT_S", 60, 1),
+  };
+}
+
+function optionalInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name}: use a whole number of at least ${min} (got "${raw}")`);
+  return Number(raw);
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  return optionalInt(env, name, min) ?? fallback;
+}
+
+/** The bench measures loopback only: a remote server would measure the network instead. */
+function loopbackUrl(name: string, value: string): string {
+  let host: string;
+  try {
+    host = new URL(value).hostname;
+  } catch {
+    throw new Error(`${name}: not a URL`);
+  }
+  if (!["127.0.0.1", "localhost", "[::1]", "::1"].includes(host)) {
+    throw new Error(`${name}: the bench runs on loopback only; ${host} is not 127.0.0.1, ::1 or localhost`);
+  }
+  return value;
+}
