@@ -38,7 +38,7 @@ export async function ingestMessage(
 
   const match = await matchThread(tx, message, sender.customerId);
   const target = match && activeCaseStatuses.includes(match.status as CaseStatus) ? match : null;
-  const caseId = target?.caseId ?? (await openCase(tx, message, sender.customerId, context, match, actor));
+  const caseId = target?.caseId ?? (await openCase(tx, message, sender.customerId, context.defaultTeam));
 
   const created = await tx.message.create({
     data: {
@@ -60,14 +60,16 @@ export async function ingestMessage(
     },
     select: { id: true },
   });
-  await tx.caseEvent.create({
-    data: {
-      caseId,
-      actor,
-      type: "message_added",
-      reason: target ? `thread: ${target.rule} ${target.evidence}` : "first message of the case",
-      data: { messageId: created.id, channel: message.channel },
-    },
+  const messageAdded = {
+    caseId,
+    actor,
+    type: "message_added",
+    reason: target ? `thread: ${target.rule} ${target.evidence}` : "first message of the case",
+    data: { messageId: created.id, channel: message.channel },
+  };
+  // One round trip for all of a new case's events; their ids keep the order they are listed in.
+  await tx.caseEvent.createMany({
+    data: target ? [messageAdded] : [...openingEvents(caseId, actor, match, context.defaultTeam), messageAdded],
   });
   await queueSideEffects(tx, context.destinations, target ? "message.added" : "case.created", caseId, created.id);
   return { result: "added", messageId: created.id, caseId, caseOpened: !target };
@@ -77,35 +79,29 @@ async function openCase(
   tx: Prisma.TransactionClient,
   message: CanonicalMessage,
   customerId: string,
-  context: IngestContext,
-  inactiveMatch: ThreadMatch | null,
-  actor: string,
+  team: string,
 ): Promise<string> {
   const opened = await tx.case.create({
-    data: { customerId, channel: message.channel, subject: message.subject, status: "new", team: context.defaultTeam },
+    data: { customerId, channel: message.channel, subject: message.subject, status: "new", team },
     select: { id: true },
   });
-  await tx.caseEvent.createMany({
-    data: [
-      {
-        caseId: opened.id,
-        actor,
-        type: "created",
-        reason: inactiveMatch
-          ? `follow-up to a ${inactiveMatch.status} case (${inactiveMatch.rule} ${inactiveMatch.evidence})`
-          : "no open case matched the message",
-        data: inactiveMatch ? { followUpOf: inactiveMatch.caseId } : {},
-      },
-      {
-        caseId: opened.id,
-        actor: "system",
-        type: "routed",
-        reason: "default team (routing.defaultTeam)",
-        data: { team: context.defaultTeam },
-      },
-    ],
-  });
   return opened.id;
+}
+
+/** Why the case was opened, and where it was routed. */
+function openingEvents(caseId: string, actor: string, inactiveMatch: ThreadMatch | null, team: string) {
+  return [
+    {
+      caseId,
+      actor,
+      type: "created",
+      reason: inactiveMatch
+        ? `follow-up to a ${inactiveMatch.status} case (${inactiveMatch.rule} ${inactiveMatch.evidence})`
+        : "no open case matched the message",
+      data: inactiveMatch ? { followUpOf: inactiveMatch.caseId } : {},
+    },
+    { caseId, actor: "system", type: "routed", reason: "default team (routing.defaultTeam)", data: { team } },
+  ];
 }
 
 async function queueSideEffects(
