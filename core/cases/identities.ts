@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "../db/generated/client";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 
@@ -24,29 +25,58 @@ function handleIdentity(channel: CanonicalMessage["channel"], connectorId: strin
   return channel === "webhook" ? { kind: "external", value: `${connectorId}:${handle}` } : { kind: channel, value: handle };
 }
 
+export interface SenderRequest {
+  /** Strongest first; the first is the message's sender identity. */
+  keys: IdentityKey[];
+  displayName: string | undefined;
+}
+
+export interface ResolvedSender {
+  identityId: string;
+  customerId: string;
+}
+
 /**
- * Finds the customer behind the sender, creating customer and identity the first time.
- * A concurrent first message from the same person can make the insert lose a race; the unique index
- * turns that into an error that the caller retries, and the retry finds the winner's row.
+ * Finds the customer behind each sender, creating customer and identity the first time, in a fixed number
+ * of round trips whatever the number of senders. Weaker identities (the phone next to an email) are linked
+ * to the same customer when nobody holds them yet.
+ *
+ * A concurrent transaction creating the same identity makes the insert fail on the unique index; the caller
+ * retries, and the retry finds the winner's row.
  */
-export async function findOrCreateSender(
-  tx: Prisma.TransactionClient,
-  keys: IdentityKey[],
-  displayName: string | undefined,
-): Promise<{ identityId: string; customerId: string }> {
-  const [primary, ...others] = keys;
-  if (!primary) throw new Error("a message without a sender identity reached the case store");
-  const identity = await tx.identity.upsert({
-    where: { kind_value: primary },
-    update: {},
-    create: { ...primary, name: displayName ?? null, customer: { create: { displayName: displayName ?? null } } },
-    select: { id: true, customerId: true },
-  });
-  if (others.length > 0) {
-    await tx.identity.createMany({
-      data: others.map((key) => ({ ...key, customerId: identity.customerId, name: displayName ?? null })),
-      skipDuplicates: true,
-    });
+export async function findOrCreateSenders(tx: Prisma.TransactionClient, senders: SenderRequest[]): Promise<ResolvedSender[]> {
+  const primaries = new Map<string, { key: IdentityKey; displayName: string | undefined }>();
+  for (const sender of senders) {
+    const primary = sender.keys[0];
+    if (!primary) throw new Error("a message without a sender identity reached the case store");
+    if (!primaries.has(identityText(primary))) primaries.set(identityText(primary), { key: primary, displayName: sender.displayName });
   }
-  return { identityId: identity.id, customerId: identity.customerId };
+  const known = await tx.identity.findMany({
+    where: { OR: [...primaries.values()].map(({ key }) => ({ kind: key.kind, value: key.value })) },
+    select: { id: true, customerId: true, kind: true, value: true },
+  });
+  const resolved = new Map<string, ResolvedSender>(known.map((row) => [identityText(row), { identityId: row.id, customerId: row.customerId }]));
+
+  const missing = [...primaries.entries()].filter(([text]) => !resolved.has(text));
+  if (missing.length > 0) {
+    const created = missing.map(([text, { key, displayName }]) => ({
+      text,
+      customer: { id: randomUUID(), displayName: displayName ?? null },
+      identity: { id: randomUUID(), kind: key.kind, value: key.value, name: displayName ?? null },
+    }));
+    await tx.customer.createMany({ data: created.map((entry) => entry.customer) });
+    await tx.identity.createMany({ data: created.map((entry) => ({ ...entry.identity, customerId: entry.customer.id })) });
+    for (const entry of created) resolved.set(entry.text, { identityId: entry.identity.id, customerId: entry.customer.id });
+  }
+
+  const results = senders.map((sender) => resolved.get(identityText(sender.keys[0] as IdentityKey)) as ResolvedSender);
+  const secondary = senders.flatMap((sender, index) =>
+    sender.keys.slice(1).map((key) => ({ ...key, customerId: results[index]?.customerId as string, name: sender.displayName ?? null })),
+  );
+  if (secondary.length > 0) await tx.identity.createMany({ data: secondary, skipDuplicates: true });
+  return results;
+}
+
+function identityText(key: IdentityKey): string {
+  return `${key.kind}\u0000${key.value}`;
 }

@@ -10,6 +10,13 @@ export interface ThreadMatch {
   evidence: string;
 }
 
+/** Messages placed earlier in the same batch, by `channel + externalId`, so a reply can find its parent there. */
+export type PlacedInBatch = Map<string, { caseId: string; customerId: string }>;
+
+export function placedKey(channel: string, externalId: string): string {
+  return `${channel}\u0000${externalId}`;
+}
+
 /**
  * The case a message's own thread hints point at: a case tag, then the message it replies to.
  * Only the customer's own cases are candidates, so a forged tag cannot attach a message to someone else's case.
@@ -19,6 +26,7 @@ export async function matchThread(
   tx: Prisma.TransactionClient,
   message: CanonicalMessage,
   customerId: string,
+  placed: PlacedInBatch,
 ): Promise<ThreadMatch | null> {
   const tagged = message.thread.caseTag ? parseCaseNumber(message.thread.caseTag) : null;
   if (tagged !== null) {
@@ -26,6 +34,10 @@ export async function matchThread(
     if (found) return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
   }
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
+  for (const parentId of parents) {
+    const sibling = placed.get(placedKey(message.channel, parentId));
+    if (sibling?.customerId === customerId) return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
+  }
   if (parents.length > 0) {
     const parent = await tx.message.findFirst({
       where: { externalId: { in: parents }, channel: message.channel, case: { customerId } },

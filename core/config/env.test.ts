@@ -24,7 +24,7 @@ describe("parseEnv", () => {
       configPath: path.resolve("config/plaint.yaml"),
       dataDir: path.resolve("data"),
       logLevel: "info",
-      workerConcurrency: 8,
+      workerConcurrency: 64,
       queueName: "plaint-intake",
     });
   });
@@ -88,7 +88,7 @@ describe("parseEnv", () => {
       envProblem(
         "PLAINT_WORKER_CONCURRENCY",
         "is below 1",
-        "set a whole number of 1 or more, e.g. PLAINT_WORKER_CONCURRENCY=8",
+        "set a whole number of 1 or more, e.g. PLAINT_WORKER_CONCURRENCY=64",
       ),
     ]);
     expect(formatProblems(problems)).not.toContain("hunter2");

@@ -33,7 +33,7 @@ export interface PlaintEnv {
   redisUrl?: string;
   /** `LOG_LEVEL`: pino level. Default `info`. */
   logLevel: LogLevel;
-  /** `PLAINT_WORKER_CONCURRENCY`: jobs one worker process runs at once. Default 8. */
+  /** `PLAINT_WORKER_CONCURRENCY`: jobs one worker process runs at once; jobs running together share a transaction. Default 64. */
   workerConcurrency: number;
   /** `PLAINT_QUEUE_NAME`: BullMQ queue name, so several hubs can share one Redis. Default `plaint-intake`. */
   queueName: string;
@@ -70,7 +70,7 @@ const envShape = {
   DATABASE_URL: serviceUrl(["postgres", "postgresql"]).optional(),
   REDIS_URL: serviceUrl(["redis", "rediss"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a pino log level" }).default("info"),
-  PLAINT_WORKER_CONCURRENCY: wholeNumber(1).default(8),
+  PLAINT_WORKER_CONCURRENCY: wholeNumber(1).default(64),
   PLAINT_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, dots, dashes and underscores").default("plaint-intake"),
 };
 
@@ -83,7 +83,7 @@ const ENV_HINTS = {
   DATABASE_URL: "use postgres://user:password@host:5432/database, or unset it to use the embedded database",
   REDIS_URL: "use redis://host:6379 (rediss:// for TLS), or unset it to use the in-process queue",
   LOG_LEVEL: `use one of ${LOG_LEVELS.join(", ")}`,
-  PLAINT_WORKER_CONCURRENCY: "set a whole number of 1 or more, e.g. PLAINT_WORKER_CONCURRENCY=8",
+  PLAINT_WORKER_CONCURRENCY: "set a whole number of 1 or more, e.g. PLAINT_WORKER_CONCURRENCY=64",
   PLAINT_QUEUE_NAME: "set a name such as plaint-intake, or unset it for the default",
 } satisfies Record<keyof typeof envShape, string>;
 

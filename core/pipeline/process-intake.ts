@@ -5,7 +5,8 @@ import { BadInputError, describeError, TransientError } from "../errors";
 import { markIntakeFailed } from "../intake/intake-log";
 import type { Logger } from "../logger";
 import type { IntakeJobHandler, JobAttempt } from "../queue/job-queue";
-import { ingestMessage, type IngestOutcome } from "./ingest-message";
+import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
+import { ingestMessages, type IntakeMessages } from "./ingest-messages";
 
 export interface PipelineDependencies {
   prisma: PrismaClient;
@@ -13,20 +14,24 @@ export interface PipelineDependencies {
   defaultTeam: string;
   destinations: readonly { id: string }[];
   logger: Logger;
+  /** Jobs gathered into one transaction; default 100 jobs or 5 ms, whichever comes first. */
+  batch?: { maxBatch: number; maxWaitMs: number };
 }
 
 /** A unique-index race between two first messages of one new customer; the retry finds the winner's rows. */
 const maxRaceRetries = 3;
 
 /**
- * The worker side of the pipeline: one intake item → canonical messages → cases, atomically.
- * The item's status changes to `processed` in the same transaction that writes its messages, so a crash
- * at any point either left nothing (the job runs again) or everything (the re-run sees `processed`).
+ * The worker side of the pipeline: intake items → canonical messages → cases. Jobs running at the same time
+ * are gathered into one transaction; each item's status changes to `processed` in the transaction that writes
+ * its messages, so a crash at any point either left nothing (the job runs again) or everything (the re-run
+ * sees `processed`).
  */
 export function createIntakeHandler(deps: PipelineDependencies): IntakeJobHandler {
+  const batcher = new MicroBatcher<string>((ids) => processIntakeBatch(deps, ids), deps.batch ?? { maxBatch: 100, maxWaitMs: 5 });
   return async (intakeId, attempt) => {
     try {
-      await processIntake(deps, intakeId);
+      await batcher.submit(intakeId);
     } catch (error) {
       await recordFailure(deps, intakeId, attempt, error);
       throw error;
@@ -34,44 +39,65 @@ export function createIntakeHandler(deps: PipelineDependencies): IntakeJobHandle
   };
 }
 
-async function processIntake(deps: PipelineDependencies, intakeId: string): Promise<void> {
-  const { prisma } = deps;
-  const item = await prisma.intakeItem.update({
-    where: { id: intakeId },
-    data: { attempts: { increment: 1 } },
-    select: { id: true, status: true, connectorId: true, rawBody: true, receivedAt: true },
+/** Processes a batch; returns one outcome per id, in order. */
+export async function processIntakeBatch(deps: PipelineDependencies, ids: string[]): Promise<ItemOutcome[]> {
+  const outcomes = new Map<string, ItemOutcome>(ids.map((id) => [id, { ok: true }]));
+  const work = await loadAndNormalize(deps, ids, outcomes);
+  if (work.length > 0 && !(await ingestTogether(deps, work))) {
+    // Something in the batch failed (a race, one bad row): give each item its own transaction and outcome.
+    for (const item of work) outcomes.set(item.intakeItemId, await ingestAlone(deps, item));
+  }
+  return ids.map((id) => outcomes.get(id) as ItemOutcome);
+}
+
+/** Counts the attempt, skips finished items, normalizes the rest; bad input becomes that item's outcome. */
+async function loadAndNormalize(deps: PipelineDependencies, ids: string[], outcomes: Map<string, ItemOutcome>): Promise<IntakeMessages[]> {
+  await deps.prisma.intakeItem.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } });
+  const items = await deps.prisma.intakeItem.findMany({
+    where: { id: { in: ids }, status: { notIn: ["processed", "ignored"] } },
+    select: { id: true, connectorId: true, rawBody: true, receivedAt: true },
   });
-  if (item.status === "processed" || item.status === "ignored") return;
+  const work: IntakeMessages[] = [];
+  for (const item of items) {
+    const connectorConfig = deps.connectors.find((connector) => connector.id === item.connectorId);
+    if (!connectorConfig) {
+      outcomes.set(item.id, { ok: false, error: new BadInputError(`connector "${item.connectorId}" is not in the configuration`) });
+      continue;
+    }
+    const normalized = connectorFor(connectorConfig).normalize(connectorConfig, item);
+    if (normalized.ok) work.push({ intakeItemId: item.id, connectorId: item.connectorId, messages: normalized.value });
+    else outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
+  }
+  return work;
+}
 
-  const connectorConfig = deps.connectors.find((connector) => connector.id === item.connectorId);
-  if (!connectorConfig) throw new BadInputError(`connector "${item.connectorId}" is not in the configuration`);
-  const normalized = connectorFor(connectorConfig).normalize(connectorConfig, item);
-  if (!normalized.ok) throw new BadInputError(normalized.error.message, normalized.error.path);
+async function ingestTogether(deps: PipelineDependencies, work: IntakeMessages[]): Promise<boolean> {
+  try {
+    await ingest(deps, work);
+    return true;
+  } catch (error) {
+    if (work.length === 1) return false;
+    deps.logger.debug({ size: work.length, reason: describeError(error) }, "batch failed; retrying its items one by one");
+    return false;
+  }
+}
 
-  const context = {
-    connectorId: item.connectorId,
-    intakeItemId: item.id,
-    defaultTeam: deps.defaultTeam,
-    destinations: deps.destinations,
-  };
+async function ingestAlone(deps: PipelineDependencies, item: IntakeMessages): Promise<ItemOutcome> {
   for (let race = 1; ; race++) {
     try {
-      const outcomes = await prisma.$transaction(async (tx) => {
-        const results: IngestOutcome[] = [];
-        for (const message of normalized.value) results.push(await ingestMessage(tx, message, context));
-        const added = results.some((outcome) => outcome.result !== "ignored");
-        await tx.intakeItem.update({
-          where: { id: item.id },
-          data: { status: added ? "processed" : "ignored", error: null, processedAt: new Date() },
-        });
-        return results;
-      });
-      deps.logger.debug({ intakeId, outcomes: outcomes.map((outcome) => outcome.result) }, "intake processed");
-      return;
+      await ingest(deps, [item]);
+      return { ok: true };
     } catch (error) {
-      if (!isUniqueViolation(error) || race >= maxRaceRetries) throw toTransient(error);
+      if (!isUniqueViolation(error) || race >= maxRaceRetries) {
+        return { ok: false, error: new TransientError(describeError(error), { cause: error }) };
+      }
     }
   }
+}
+
+function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<void> {
+  const settings = { defaultTeam: deps.defaultTeam, destinations: deps.destinations };
+  return deps.prisma.$transaction((tx) => ingestMessages(tx, work, settings));
 }
 
 async function recordFailure(deps: PipelineDependencies, intakeId: string, attempt: JobAttempt, error: unknown): Promise<void> {
@@ -85,8 +111,4 @@ async function recordFailure(deps: PipelineDependencies, intakeId: string, attem
     // The database itself is failing; the queue's retry (or the stranded-intake sweep) covers this item.
     deps.logger.error({ intakeId, reason: describeError(markError) }, "could not record the failure");
   }
-}
-
-function toTransient(error: unknown): unknown {
-  return error instanceof BadInputError ? error : new TransientError(describeError(error), { cause: error });
 }

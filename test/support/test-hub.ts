@@ -46,7 +46,7 @@ export function writeTestConfig(): { configPath: string; config: PlaintConfig; d
 }
 
 export function testEnv(overrides: Partial<PlaintEnv> & { dataDir: string; configPath: string }): PlaintEnv {
-  return { port: 0, host: "127.0.0.1", logLevel: "silent", workerConcurrency: 8, queueName: randomQueueName(), ...overrides };
+  return { port: 0, host: "127.0.0.1", logLevel: "silent", workerConcurrency: 64, queueName: randomQueueName(), ...overrides };
 }
 
 export function randomQueueName(): string {
