@@ -58,7 +58,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   let server: Server | null = null;
   if (role !== "worker") {
-    const app = createApp({ config, prisma: database.prisma, pingDatabase: () => database.ping(), queue, metrics: createMetrics(), logger });
+    const app = createApp({ config, database, queue, metrics: createMetrics(), logger });
     server = app.listen(env.port, env.host);
     await once(server, "listening");
   }

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
 import { migrateDatabase } from "./migrate";
@@ -29,6 +30,13 @@ export interface Database {
   close(): Promise<void>;
   /** Resolves when the database answers `SELECT 1`; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * One parameterised SQL statement outside any transaction, for the few hot paths where Prisma's per-query
+   * cost matters (the intake write at the HTTP edge). On PostgreSQL it goes straight to the shared pg pool,
+   * about five times cheaper in CPU than the same statement through Prisma; embedded, it goes through Prisma so
+   * that PGlite's one connection keeps serialising every query.
+   */
+  sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }
 
 /** Where the database is, shared by {@link openDatabase} and {@link migrateOnly}. */
@@ -82,15 +90,21 @@ export async function migrateOnly(opts: DatabaseLocation): Promise<{ applied: st
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
   // Migrations get their own single-connection pool (see postgresMigrationFactory), closed before the app's opens.
   if (opts.migrate) await migrateDatabase(postgresMigrationFactory(url), opts.log);
-  // Prisma owns this pool: $disconnect ends it.
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: opts.poolSize ?? DEFAULT_POOL_SIZE }),
-  });
+  // One pool for Prisma and the raw hot paths; this module ends it after Prisma has disconnected.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? DEFAULT_POOL_SIZE });
+  // An idle connection dropped by the server (restart, failover) is an event, not a crash: the pool replaces it
+  // and the next query reports the outage to its caller.
+  pool.on("error", () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     mode: "postgres",
-    close: once(() => prisma.$disconnect()),
+    close: once(async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    }),
     ping: () => selectOne(prisma),
+    sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
   };
 }
 
@@ -115,6 +129,7 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
       await pglite.close();
     }),
     ping: () => selectOne(prisma),
+    sql: <Row>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<Row[]>(text, ...values),
   };
 }
 

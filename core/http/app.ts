@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import type { PlaintConfig } from "../config/config.schema";
-import type { PrismaClient } from "../db/generated/client";
+import type { Database } from "../db/database";
 import { describeError } from "../errors";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
@@ -14,9 +14,7 @@ import { webhookIntakeRouter } from "./webhook-intake.route";
 
 export interface AppDependencies {
   config: PlaintConfig;
-  prisma: PrismaClient;
-  /** Throws when the database cannot answer. */
-  pingDatabase: () => Promise<void>;
+  database: Database;
   queue: JobQueue;
   metrics: Metrics;
   logger: Logger;
@@ -35,7 +33,7 @@ export function createApp(deps: AppDependencies): Express {
   app.get(
     "/readyz",
     asyncRoute(async (_req, res) => {
-      const [database, queue] = await Promise.allSettled([deps.pingDatabase(), deps.queue.ping()]);
+      const [database, queue] = await Promise.allSettled([deps.database.ping(), deps.queue.ping()]);
       const checks = { database: check(database), queue: check(queue) };
       const ready = database.status === "fulfilled" && queue.status === "fulfilled";
       res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", checks });
@@ -50,7 +48,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(
     webhookIntakeRouter({
-      prisma: deps.prisma,
+      intakeLog: deps.database,
       queue: deps.queue,
       connectors: deps.config.connectors,
       maxBodyBytes: deps.config.server.maxBodyBytes,
@@ -58,8 +56,8 @@ export function createApp(deps: AppDependencies): Express {
       logger: deps.logger,
     }),
   );
-  app.use(casesRouter(deps.prisma, requireRole));
-  app.use(intakeRouter(deps.prisma, deps.queue, requireRole));
+  app.use(casesRouter(deps.database.prisma, requireRole));
+  app.use(intakeRouter(deps.database.prisma, deps.queue, requireRole));
 
   app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));
   app.use(errorHandler((error) => deps.logger.error({ reason: describeError(error) }, "request failed")));

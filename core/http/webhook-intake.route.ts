@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
 import type { InboundRequest } from "../../connectors/connector";
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
-import type { PrismaClient } from "../db/generated/client";
 import { describeError } from "../errors";
-import { recordIntake } from "../intake/intake-log";
+import { recordIntake, type IntakeWriter } from "../intake/intake-log";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { rejectedPayloadId } from "../pipeline/idempotency-key";
@@ -12,7 +11,7 @@ import type { JobQueue } from "../queue/job-queue";
 import { sendError } from "./http-errors";
 
 export interface IntakeRouteDependencies {
-  prisma: PrismaClient;
+  intakeLog: IntakeWriter;
   queue: JobQueue;
   connectors: readonly AnyConnectorConfig[];
   maxBodyBytes: number;
@@ -67,7 +66,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   const accepted = definition.accept(connector, request);
   if (!accepted.ok) {
     const rawBody = request.rawBody.toString("utf8");
-    const stored = await recordIntake(deps.prisma, {
+    const stored = await recordIntake(deps.intakeLog, {
       connectorId: connector.id,
       channel: definition.channel,
       externalId: rejectedPayloadId(createHash("sha256").update(request.rawBody).digest("hex")),
@@ -90,7 +89,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   const recorded = [];
   for (const candidate of accepted.value) {
     recorded.push(
-      await recordIntake(deps.prisma, {
+      await recordIntake(deps.intakeLog, {
         connectorId: connector.id,
         channel: definition.channel,
         externalId: candidate.externalId,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import type { Database } from "../db/database";
 import type { PrismaClient } from "../db/generated/client";
 
 export type IntakeStatus = "received" | "processing" | "processed" | "rejected" | "failed" | "ignored";
@@ -21,24 +21,39 @@ export interface RecordedIntake {
   status: IntakeStatus;
 }
 
+/** The part of the database the HTTP edge writes through. */
+export type IntakeWriter = Pick<Database, "sql">;
+
+const insertIntake = `
+  INSERT INTO intake_items (id, connector_id, channel, external_id, raw_body, meta, received_at, status, error)
+  VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+  ON CONFLICT (connector_id, external_id) DO NOTHING
+  RETURNING id::text AS id`;
+
+const selectIntake = `SELECT id::text AS id, status FROM intake_items WHERE connector_id = $1 AND external_id = $2`;
+
 /**
  * Writes a raw inbound item durably, once. A redelivery (same connector and external id) returns the
  * existing row instead of a new one: the unique index decides, so concurrent redeliveries cannot race.
+ * Plain SQL because this runs once per HTTP request and Prisma's per-query cost would dominate it.
  */
-export async function recordIntake(prisma: PrismaClient, item: NewIntakeItem): Promise<RecordedIntake> {
-  const inserted = await prisma.$queryRaw<{ id: string }[]>`
-    INSERT INTO intake_items (id, connector_id, channel, external_id, raw_body, meta, received_at, status, error)
-    VALUES (${randomUUID()}::uuid, ${item.connectorId}, ${item.channel}, ${item.externalId}, ${item.rawBody},
-            ${JSON.stringify(item.meta ?? {})}::jsonb, ${item.receivedAt}, ${item.status ?? "received"}, ${item.error ?? null})
-    ON CONFLICT (connector_id, external_id) DO NOTHING
-    RETURNING id::text AS id`;
+export async function recordIntake(db: IntakeWriter, item: NewIntakeItem): Promise<RecordedIntake> {
+  const status = item.status ?? "received";
+  const inserted = await db.sql<{ id: string }>(insertIntake, [
+    item.connectorId,
+    item.channel,
+    item.externalId,
+    item.rawBody,
+    JSON.stringify(item.meta ?? {}),
+    item.receivedAt,
+    status,
+    item.error ?? null,
+  ]);
   const row = inserted[0];
-  if (row) return { id: row.id, created: true, status: item.status ?? "received" };
-  const existing = await prisma.intakeItem.findUniqueOrThrow({
-    where: { connectorId_externalId: { connectorId: item.connectorId, externalId: item.externalId } },
-    select: { id: true, status: true },
-  });
-  return { id: existing.id, created: false, status: existing.status as IntakeStatus };
+  if (row) return { id: row.id, created: true, status };
+  const [existing] = await db.sql<{ id: string; status: IntakeStatus }>(selectIntake, [item.connectorId, item.externalId]);
+  if (!existing) throw new Error("intake item vanished between its insert and its read");
+  return { id: existing.id, created: false, status: existing.status };
 }
 
 /** Marks an item failed for good (bad input, or retries exhausted); `plaint replay` can re-run it. */

@@ -42,7 +42,7 @@ describe("ingestMessages", () => {
     };
   }
   async function intakeFor(...messages: CanonicalMessage[]): Promise<IntakeMessages> {
-    const recorded = await recordIntake(database.prisma, {
+    const recorded = await recordIntake(database, {
       connectorId: "webform",
       channel: "webhook",
       externalId: `intake-${sequence}-${Math.random()}`,
@@ -142,7 +142,7 @@ describe("processIntakeBatch", () => {
     const { config } = writeTestConfig();
     const deps = { prisma: database.prisma, connectors: config.connectors, defaultTeam: "support", destinations: [], logger: createLogger("silent") };
     const record = (connectorId: string, externalId: string, rawBody: string) =>
-      recordIntake(database.prisma, { connectorId, channel: "webhook", externalId, rawBody, receivedAt: new Date() });
+      recordIntake(database, { connectorId, channel: "webhook", externalId, rawBody, receivedAt: new Date() });
     const good = await record("webform", "good-1", complaint("good-1"));
     const noText = await record("webform", "bad-1", JSON.stringify({ id: "bad-1", email: "a@example.com" }));
     const unknown = await record("gone", "x-1", complaint("x-1"));
