@@ -33,7 +33,7 @@ import { inboundMessageKey } from "../core/pipeline/idempotency-key";
 import { benchConfigYaml } from "./bench-config";
 import { round, summarize } from "./load";
 import { selfTimeByOrigin } from "./cpu-profile";
-import { cpuSnapshot, cpuUsage, type CpuWatch } from "./resources";
+import { startCpuMonitor, type CpuWatch } from "./resources";
 import { createBenchPostgres } from "./services";
 
 interface QueryRecord {
@@ -81,8 +81,20 @@ async function main(): Promise<void> {
     await migrateOnly({ databaseUrl: database.url, dataDir: dir });
     let recording: QueryRecord[] | null = null;
     prisma.$on("query", (event) => recording?.push({ query: event.query, durationMs: Number(event.duration) }));
+    // The pipeline's Database, with every statement going through this PrismaClient so that it is counted.
+    type RawClient = { $queryRawUnsafe<T>(text: string, ...values: unknown[]): Promise<T> };
+    const viaPrisma = (client: RawClient) => ({
+      sql: <Row>(text: string, values: unknown[]) => client.$queryRawUnsafe<Row[]>(text, ...values),
+    });
     const handler = createIntakeHandler({
-      prisma,
+      database: {
+        prisma,
+        mode: "postgres",
+        close: () => prisma.$disconnect(),
+        ping: async () => undefined,
+        sql: viaPrisma(prisma).sql,
+        transaction: (work) => prisma.$transaction((tx) => work(viaPrisma(tx))),
+      },
       connectors: config.connectors,
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,
@@ -230,7 +242,7 @@ async function timed(
 ): Promise<{ rate: number; cpuPercent: number; postgresPercent: number; postgresMsPerMessage: number }> {
   let next = 0;
   const cpu = process.cpuUsage();
-  const before = cpuSnapshot(watch);
+  const monitor = startCpuMonitor(watch);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -239,7 +251,7 @@ async function timed(
   );
   const elapsed = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const postgresPercent = cpuUsage(before, cpuSnapshot(watch))["postgres"] ?? 0;
+  const postgresPercent = monitor.stop()["postgres"] ?? 0;
   return {
     rate: round((ids.length / elapsed) * 1000, 1),
     cpuPercent: Math.round(((used.user + used.system) / 1000 / elapsed) * 100),
@@ -324,7 +336,7 @@ async function bullmqAlone(redisUrl: string, jobs: number, concurrency: number) 
     let finished: () => void = () => undefined;
     const allDone = new Promise<void>((resolve) => (finished = resolve));
     const cpu = process.cpuUsage();
-    const before = cpuSnapshot(watch);
+    const monitor = startCpuMonitor(watch);
     const started = performance.now();
     const worker = new Worker(
       name,
@@ -337,7 +349,7 @@ async function bullmqAlone(redisUrl: string, jobs: number, concurrency: number) 
     await allDone;
     const elapsed = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    const redisPercent = cpuUsage(before, cpuSnapshot(watch))["redis"] ?? 0;
+    const redisPercent = monitor.stop()["redis"] ?? 0;
     await worker.close();
     const cpuPercent = Math.round(((used.user + used.system) / 1000 / elapsed) * 100);
     return { rate: round((jobs / elapsed) * 1000, 1), cpuPercent, msPerJob: round((used.user + used.system) / 1000 / jobs, 3), redisPercent };

@@ -66,7 +66,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let sweep: NodeJS.Timeout | null = null;
   if (role !== "serve") {
     const handler = createIntakeHandler({
-      prisma: database.prisma,
+      database,
       connectors: config.connectors,
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,

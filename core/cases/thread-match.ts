@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/generated/client";
+import type { SqlClient } from "../db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { parseCaseNumber } from "./case-number";
 
@@ -23,14 +23,17 @@ export function placedKey(channel: string, externalId: string): string {
  * Cross-channel matching by similarity comes later and runs after this.
  */
 export async function matchThread(
-  tx: Prisma.TransactionClient,
+  db: SqlClient,
   message: CanonicalMessage,
   customerId: string,
   placed: PlacedInBatch,
 ): Promise<ThreadMatch | null> {
   const tagged = message.thread.caseTag ? parseCaseNumber(message.thread.caseTag) : null;
   if (tagged !== null) {
-    const found = await tx.case.findFirst({ where: { number: tagged, customerId }, select: { id: true, status: true } });
+    const [found] = await db.sql<{ id: string; status: string }>(
+      `SELECT id::text AS id, status FROM cases WHERE number = $1 AND customer_id = $2::uuid`,
+      [tagged, customerId],
+    );
     if (found) return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
   }
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
@@ -38,13 +41,13 @@ export async function matchThread(
     const sibling = placed.get(placedKey(message.channel, parentId));
     if (sibling?.customerId === customerId) return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
   }
-  if (parents.length > 0) {
-    const parent = await tx.message.findFirst({
-      where: { externalId: { in: parents }, channel: message.channel, case: { customerId } },
-      orderBy: { sentAt: "desc" },
-      select: { case: { select: { id: true, status: true } }, externalId: true },
-    });
-    if (parent) return { caseId: parent.case.id, status: parent.case.status, rule: "in-reply-to", evidence: parent.externalId ?? "" };
-  }
-  return null;
+  if (parents.length === 0) return null;
+  const [parent] = await db.sql<{ caseId: string; status: string; externalId: string }>(
+    `SELECT c.id::text AS "caseId", c.status, m.external_id AS "externalId"
+     FROM messages m JOIN cases c ON c.id = m.case_id
+     WHERE m.channel = $1 AND m.external_id = ANY($2::text[]) AND c.customer_id = $3::uuid
+     ORDER BY m.sent_at DESC LIMIT 1`,
+    [message.channel, parents, customerId],
+  );
+  return parent ? { caseId: parent.caseId, status: parent.status, rule: "in-reply-to", evidence: parent.externalId } : null;
 }

@@ -37,6 +37,13 @@ export interface Database {
    * that PGlite's one connection keeps serialising every query.
    */
   sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
+}
+
+/** Parameterised SQL ($1, $2, …) against one connection or transaction. */
+export interface SqlClient {
+  sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }
 
 /** Where the database is, shared by {@link openDatabase} and {@link migrateOnly}. */
@@ -105,6 +112,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     }),
     ping: () => selectOne(prisma),
     sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
+    transaction: (work) => poolTransaction(pool, work),
   };
 }
 
@@ -130,7 +138,26 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     }),
     ping: () => selectOne(prisma),
     sql: <Row>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<Row[]>(text, ...values),
+    // Through Prisma's transaction, which holds PGlite's one connection for its whole length.
+    transaction: (work) => prisma.$transaction((tx) => work({ sql: (text, values) => tx.$queryRawUnsafe(text, ...values) })),
   };
+}
+
+async function poolTransaction<T>(pool: pg.Pool, work: (client: SqlClient) => Promise<T>): Promise<T> {
+  const connection = await pool.connect();
+  let broken: unknown;
+  try {
+    await connection.query("BEGIN");
+    const result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await connection.query(text, values)).rows as Row[] });
+    await connection.query("COMMIT");
+    return result;
+  } catch (error) {
+    await connection.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
+    throw error;
+  } finally {
+    // A connection whose rollback failed is in an unknown state: destroy it instead of reusing it.
+    connection.release(broken instanceof Error ? broken : undefined);
+  }
 }
 
 async function openPglite(dataDir: string): Promise<PGlite> {

@@ -1,10 +1,90 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../db/generated/client";
+import type { SqlClient } from "../db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { activeCaseStatuses, type CaseStatus } from "../cases/case-status";
 import { findOrCreateSenders, senderIdentities } from "../cases/identities";
 import { matchThread, placedKey, type PlacedInBatch, type ThreadMatch } from "../cases/thread-match";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
+import { insertRows, type Table } from "./insert-rows";
+
+interface NewCase {
+  id: string;
+  customer_id: string;
+  channel: string;
+  subject: string | null;
+  status: string;
+  team: string;
+}
+
+interface MessageRow {
+  id: string;
+  idempotency_key: string;
+  direction: string;
+  channel: string;
+  external_id: string;
+  case_id: string;
+  identity_id: string;
+  intake_item_id: string;
+  subject: string | null;
+  text: string;
+  full_text: string;
+  thread: string;
+  attachments: string;
+  flags: string;
+  kind: string;
+  sent_at: string;
+}
+
+interface EventRow {
+  case_id: string;
+  actor: string;
+  type: string;
+  reason: string;
+  data: string;
+}
+
+interface OutboxRow {
+  id: string;
+  destination: string;
+  case_id: string;
+  payload: string;
+  idempotency_key: string;
+}
+
+const caseTable: Table<NewCase> = {
+  name: "cases",
+  columns: { id: "uuid", customer_id: "uuid", channel: "text", subject: "text", status: "text", team: "text" },
+  extra: { updated_at: "now()" },
+};
+const messageTable: Table<MessageRow> = {
+  name: "messages",
+  columns: {
+    id: "uuid",
+    idempotency_key: "text",
+    direction: "text",
+    channel: "text",
+    external_id: "text",
+    case_id: "uuid",
+    identity_id: "uuid",
+    intake_item_id: "uuid",
+    subject: "text",
+    text: "text",
+    full_text: "text",
+    thread: "jsonb",
+    attachments: "jsonb",
+    flags: "jsonb",
+    kind: "text",
+    sent_at: "timestamptz",
+  },
+};
+const eventTable: Table<EventRow> = {
+  name: "case_events",
+  columns: { case_id: "uuid", actor: "text", type: "text", reason: "text", data: "jsonb" },
+};
+const outboxTable: Table<OutboxRow> = {
+  name: "outbox",
+  columns: { id: "uuid", destination: "text", case_id: "uuid", payload: "jsonb", idempotency_key: "text" },
+};
 
 /** The canonical messages of one intake item. */
 export interface IntakeMessages {
@@ -40,14 +120,14 @@ interface Placement {
  * number of messages (except one thread look-up per message that carries thread hints), which is what lets a
  * worker keep up with the HTTP edge.
  */
-export async function ingestMessages(tx: Prisma.TransactionClient, items: IntakeMessages[], settings: IngestSettings): Promise<void> {
+export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], settings: IngestSettings): Promise<void> {
   const candidates = items.flatMap((item) =>
     item.messages.map((message) => ({ item, message, key: inboundMessageKey(item.connectorId, message.externalId) })),
   );
-  const stored = await tx.message.findMany({
-    where: { idempotencyKey: { in: candidates.map((candidate) => candidate.key) } },
-    select: { idempotencyKey: true },
-  });
+  const stored = await tx.sql<{ idempotencyKey: string }>(
+    `SELECT idempotency_key AS "idempotencyKey" FROM messages WHERE idempotency_key = ANY($1::text[])`,
+    [candidates.map((candidate) => candidate.key)],
+  );
   const alreadyStored = new Set(stored.map((row) => row.idempotencyKey));
   // Non-message updates (status, edit, delete, reaction) never open cases; their handling comes with the
   // channels that send them. Messages without any sender identity cannot be put on a customer's case.
@@ -63,7 +143,7 @@ export async function ingestMessages(tx: Prisma.TransactionClient, items: Intake
       )
     : [];
   const placements: Placement[] = [];
-  const newCases: Prisma.CaseCreateManyInput[] = [];
+  const newCases: NewCase[] = [];
   const placed: PlacedInBatch = new Map();
   for (const [index, { item, message, key }] of fresh.entries()) {
     const sender = senders[index] as (typeof senders)[number];
@@ -72,7 +152,7 @@ export async function ingestMessages(tx: Prisma.TransactionClient, items: Intake
     let caseId = joined?.caseId;
     if (!caseId) {
       caseId = randomUUID();
-      newCases.push({ id: caseId, customerId: sender.customerId, channel: message.channel, subject: message.subject, status: "new", team: settings.defaultTeam });
+      newCases.push({ id: caseId, customer_id: sender.customerId, channel: message.channel, subject: message.subject, status: "new", team: settings.defaultTeam });
     }
     placed.set(placedKey(message.channel, message.externalId), { caseId, customerId: sender.customerId });
     placements.push({
@@ -88,11 +168,11 @@ export async function ingestMessages(tx: Prisma.TransactionClient, items: Intake
     });
   }
 
-  if (newCases.length > 0) await tx.case.createMany({ data: newCases });
+  if (newCases.length > 0) await insertRows(tx, caseTable, newCases);
   if (placements.length > 0) {
-    await tx.message.createMany({ data: placements.map(messageRow) });
+    await insertRows(tx, messageTable, placements.map(messageRow));
     // Event ids follow the order of this list, so each case's trail reads created → routed → message_added.
-    await tx.caseEvent.createMany({ data: placements.flatMap((placement) => events(placement, settings.defaultTeam)) });
+    await insertRows(tx, eventTable, placements.flatMap((placement) => events(placement, settings.defaultTeam)));
     await queueSideEffects(tx, settings.destinations, placements);
   }
   await markItemsDone(tx, items, new Set(placements.map((placement) => placement.intakeItemId)), alreadyStored);
@@ -102,55 +182,61 @@ function hasThreadHints(message: CanonicalMessage): boolean {
   return Boolean(message.thread.caseTag || message.thread.inReplyTo || message.thread.references.length);
 }
 
-function messageRow(placement: Placement): Prisma.MessageCreateManyInput {
+function messageRow(placement: Placement): MessageRow {
   const { message } = placement;
   return {
     id: placement.id,
-    idempotencyKey: placement.key,
+    idempotency_key: placement.key,
     direction: "in",
     channel: message.channel,
-    externalId: message.externalId,
-    caseId: placement.caseId,
-    identityId: placement.identityId,
-    intakeItemId: placement.intakeItemId,
+    external_id: message.externalId,
+    case_id: placement.caseId,
+    identity_id: placement.identityId,
+    intake_item_id: placement.intakeItemId,
     subject: message.subject,
     text: message.text,
-    fullText: message.fullText,
-    thread: { ...message.thread },
-    attachments: message.attachments.map((attachment) => ({ ...attachment })),
-    flags: { ...message.flags },
+    full_text: message.fullText,
+    thread: JSON.stringify(message.thread),
+    attachments: JSON.stringify(message.attachments),
+    flags: JSON.stringify(message.flags),
     kind: message.kind,
-    sentAt: new Date(message.receivedAt),
+    sent_at: message.receivedAt,
   };
 }
 
-function events(placement: Placement, team: string): Prisma.CaseEventCreateManyInput[] {
+function events(placement: Placement, team: string): EventRow[] {
   const { caseId, actor, joined, followUpOf } = placement;
   const messageAdded = {
-    caseId,
+    case_id: caseId,
     actor,
     type: "message_added",
     reason: joined ? `thread: ${joined.rule} ${joined.evidence}` : "first message of the case",
-    data: { messageId: placement.id, channel: placement.message.channel },
+    data: JSON.stringify({ messageId: placement.id, channel: placement.message.channel }),
   };
   if (joined) return [messageAdded];
   return [
     {
-      caseId,
+      case_id: caseId,
       actor,
       type: "created",
       reason: followUpOf
         ? `follow-up to a ${followUpOf.status} case (${followUpOf.rule} ${followUpOf.evidence})`
         : "no open case matched the message",
-      data: followUpOf ? { followUpOf: followUpOf.caseId } : {},
+      data: JSON.stringify(followUpOf ? { followUpOf: followUpOf.caseId } : {}),
     },
-    { caseId, actor: "system", type: "routed", reason: "default team (routing.defaultTeam)", data: { team } },
+    {
+      case_id: caseId,
+      actor: "system",
+      type: "routed",
+      reason: "default team (routing.defaultTeam)",
+      data: JSON.stringify({ team }),
+    },
     messageAdded,
   ];
 }
 
 async function queueSideEffects(
-  tx: Prisma.TransactionClient,
+  tx: SqlClient,
   destinations: readonly { id: string }[],
   placements: Placement[],
 ): Promise<void> {
@@ -159,18 +245,19 @@ async function queueSideEffects(
     const event = placement.joined ? "message.added" : "case.created";
     const subject = placement.joined ? placement.id : placement.caseId;
     return destinations.map((destination) => ({
+      id: randomUUID(),
       destination: destination.id,
-      caseId: placement.caseId,
-      payload: { event, caseId: placement.caseId, messageId: placement.id },
-      idempotencyKey: outboxKey(destination.id, event, subject),
+      case_id: placement.caseId,
+      payload: JSON.stringify({ event, caseId: placement.caseId, messageId: placement.id }),
+      idempotency_key: outboxKey(destination.id, event, subject),
     }));
   });
-  await tx.outboxItem.createMany({ data: rows, skipDuplicates: true });
+  await insertRows(tx, outboxTable, rows, "ON CONFLICT (idempotency_key) DO NOTHING");
 }
 
 /** `processed` when the item put a message on a case (now or in an earlier run), `ignored` otherwise. */
 async function markItemsDone(
-  tx: Prisma.TransactionClient,
+  tx: SqlClient,
   items: IntakeMessages[],
   placedItems: Set<string>,
   alreadyStored: Set<string>,
@@ -184,11 +271,7 @@ async function markItemsDone(
     .map((item) => item.intakeItemId);
   const processedSet = new Set(processed);
   const ignored = items.map((item) => item.intakeItemId).filter((id) => !processedSet.has(id));
-  const now = new Date();
-  if (processed.length > 0) {
-    await tx.intakeItem.updateMany({ where: { id: { in: processed } }, data: { status: "processed", error: null, processedAt: now } });
-  }
-  if (ignored.length > 0) {
-    await tx.intakeItem.updateMany({ where: { id: { in: ignored } }, data: { status: "ignored", error: null, processedAt: now } });
-  }
+  const finish = `UPDATE intake_items SET status = $2, error = NULL, processed_at = now() WHERE id = ANY($1::uuid[])`;
+  if (processed.length > 0) await tx.sql(finish, [processed, "processed"]);
+  if (ignored.length > 0) await tx.sql(finish, [ignored, "ignored"]);
 }

@@ -1,5 +1,5 @@
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
-import type { PrismaClient } from "../db/generated/client";
+import type { Database } from "../db/database";
 import { isUniqueViolation } from "../db/prisma-errors";
 import { BadInputError, describeError, TransientError } from "../errors";
 import { markIntakeFailed } from "../intake/intake-log";
@@ -9,7 +9,7 @@ import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
 import { ingestMessages, type IntakeMessages } from "./ingest-messages";
 
 export interface PipelineDependencies {
-  prisma: PrismaClient;
+  database: Database;
   connectors: readonly AnyConnectorConfig[];
   defaultTeam: string;
   destinations: readonly { id: string }[];
@@ -52,11 +52,13 @@ export async function processIntakeBatch(deps: PipelineDependencies, ids: string
 
 /** Counts the attempt, skips finished items, normalizes the rest; bad input becomes that item's outcome. */
 async function loadAndNormalize(deps: PipelineDependencies, ids: string[], outcomes: Map<string, ItemOutcome>): Promise<IntakeMessages[]> {
-  await deps.prisma.intakeItem.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } });
-  const items = await deps.prisma.intakeItem.findMany({
-    where: { id: { in: ids }, status: { notIn: ["processed", "ignored"] } },
-    select: { id: true, connectorId: true, rawBody: true, receivedAt: true },
-  });
+  // Counts the attempt and reads the item in one statement; finished items are neither counted nor returned.
+  const items = await deps.database.sql<{ id: string; connectorId: string; rawBody: string; receivedAt: Date }>(
+    `UPDATE intake_items SET attempts = attempts + 1
+     WHERE id = ANY($1::uuid[]) AND status NOT IN ('processed', 'ignored')
+     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt"`,
+    [ids],
+  );
   const work: IntakeMessages[] = [];
   for (const item of items) {
     const connectorConfig = deps.connectors.find((connector) => connector.id === item.connectorId);
@@ -97,7 +99,7 @@ async function ingestAlone(deps: PipelineDependencies, item: IntakeMessages): Pr
 
 function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<void> {
   const settings = { defaultTeam: deps.defaultTeam, destinations: deps.destinations };
-  return deps.prisma.$transaction((tx) => ingestMessages(tx, work, settings));
+  return deps.database.transaction((tx) => ingestMessages(tx, work, settings));
 }
 
 async function recordFailure(deps: PipelineDependencies, intakeId: string, attempt: JobAttempt, error: unknown): Promise<void> {
@@ -105,8 +107,8 @@ async function recordFailure(deps: PipelineDependencies, intakeId: string, attem
   const willRetry = !(error instanceof BadInputError) && !attempt.final;
   deps.logger.warn({ intakeId, attempt: attempt.number, willRetry, reason }, "intake processing failed");
   try {
-    if (willRetry) await deps.prisma.intakeItem.update({ where: { id: intakeId }, data: { error: reason } });
-    else await markIntakeFailed(deps.prisma, intakeId, reason);
+    if (willRetry) await deps.database.prisma.intakeItem.update({ where: { id: intakeId }, data: { error: reason } });
+    else await markIntakeFailed(deps.database.prisma, intakeId, reason);
   } catch (markError) {
     // The database itself is failing; the queue's retry (or the stranded-intake sweep) covers this item.
     deps.logger.error({ intakeId, reason: describeError(markError) }, "could not record the failure");

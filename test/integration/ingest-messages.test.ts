@@ -51,7 +51,7 @@ describe("ingestMessages", () => {
     });
     return { intakeItemId: recorded.id, connectorId: "webform", messages };
   }
-  const run = (items: IntakeMessages[]) => database.prisma.$transaction((tx) => ingestMessages(tx, items, settings));
+  const run = (items: IntakeMessages[]) => database.transaction((tx) => ingestMessages(tx, items, settings));
   const caseOf = (externalId: string) =>
     database.prisma.message.findFirstOrThrow({ where: { externalId }, include: { case: { include: { events: { orderBy: { id: "asc" } } } } } });
 
@@ -140,7 +140,7 @@ describe("processIntakeBatch", () => {
 
   it("gives each item of a batch its own outcome", async () => {
     const { config } = writeTestConfig();
-    const deps = { prisma: database.prisma, connectors: config.connectors, defaultTeam: "support", destinations: [], logger: createLogger("silent") };
+    const deps = { database, connectors: config.connectors, defaultTeam: "support", destinations: [], logger: createLogger("silent") };
     const record = (connectorId: string, externalId: string, rawBody: string) =>
       recordIntake(database, { connectorId, channel: "webhook", externalId, rawBody, receivedAt: new Date() });
     const good = await record("webform", "good-1", complaint("good-1"));

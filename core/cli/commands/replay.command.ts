@@ -36,7 +36,7 @@ export async function runReplay(env: PlaintEnv, config: PlaintConfig, options: R
       return 0;
     }
     const handle = createIntakeHandler({
-      prisma: database.prisma,
+      database,
       connectors: config.connectors,
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,

@@ -1,0 +1,31 @@
+import type { SqlClient } from "../db/database";
+
+type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz";
+
+/** A table written in bulk: each column's SQL type, and columns filled by an SQL expression (e.g. `now()`). */
+export interface Table<Row> {
+  name: string;
+  columns: { [Column in keyof Row & string]: ColumnType };
+  extra?: Record<string, string>;
+}
+
+/**
+ * Inserts many rows in one statement: one array parameter per column, zipped back into rows by `unnest`.
+ * The statement's text is the same whatever the number of rows, so PostgreSQL can reuse its plan; jsonb and
+ * timestamptz travel as text and are cast on the server.
+ */
+export async function insertRows<Row>(db: SqlClient, table: Table<Row>, rows: Row[], suffix = ""): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(table.columns) as (keyof Row & string)[];
+  const extra = Object.entries(table.extra ?? {});
+  const arrays = columns.map((column, index) => {
+    const type = table.columns[column];
+    const arrayType = type === "jsonb" || type === "timestamptz" ? "text" : type;
+    return { column, select: type === arrayType ? `c${index}` : `c${index}::${type}`, param: `$${index + 1}::${arrayType}[]` };
+  });
+  const text = `INSERT INTO ${table.name} (${[...columns, ...extra.map(([name]) => name)].join(", ")})
+    SELECT ${[...arrays.map((array) => array.select), ...extra.map(([, expression]) => expression)].join(", ")}
+    FROM unnest(${arrays.map((array) => array.param).join(", ")}) AS t(${arrays.map((_, index) => `c${index}`).join(", ")})
+    ${suffix}`;
+  await db.sql(text, columns.map((column) => rows.map((row) => row[column] ?? null)));
+}
