@@ -32,10 +32,11 @@ export class HubProcess {
   private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly exited: Promise<void>;
 
-  constructor(command: "start" | "serve" | "worker", env: Record<string, string>, label = command) {
+  /** `nodeArgs` go before the script, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
+  constructor(command: "start" | "serve" | "worker", env: Record<string, string>, label: string = command, nodeArgs: readonly string[] = []) {
     const base = { ...process.env };
     for (const name of PLAINT_VARIABLES) delete base[name];
-    this.child = spawn(process.execPath, [cli, command], {
+    this.child = spawn(process.execPath, [...nodeArgs, cli, command], {
       env: { ...base, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -58,7 +59,7 @@ export class HubProcess {
         }
         if (entry.msg === "plaint started") resolve({ port: typeof entry.port === "number" ? entry.port : null });
         if (typeof entry.level === "number" && entry.level >= 40) {
-          const key = String(entry.msg ?? "?");
+          const key = typeof entry.msg === "string" ? entry.msg : "?";
           const seen = (this.warnings.get(key) ?? 0) + 1;
           this.warnings.set(key, seen);
           // The first few of a kind are enough to diagnose; a flood of retries would drown the table.

@@ -11,10 +11,21 @@ export interface BenchOptions {
   /** Connections of the latency phase (autocannon spreads `rate` over them) and of the throughput phase. */
   latencyConnections: number;
   throughputConnections: number;
-  /** Also measure latency with an evenly paced open-loop generator (autocannon's rate limiter sends bursts). */
-  paced: boolean;
+  /**
+   * Modes that also measure latency with an evenly paced open-loop generator (autocannon's rate limiter sends
+   * bursts). Not the embedded mode by default: it accepts ~100/s, and an open loop at 500/s only builds a queue
+   * until requests time out.
+   */
+  paced: BenchMode[];
+  /** Scale-out: measure the API alone and the workers alone before measuring them together. */
+  decompose: boolean;
   /** Messages posted (and drained) before anything is measured, so JIT, pools and plans are warm. */
   warmupMessages: number;
+  /**
+   * Requests sent (unmeasured) right before each latency phase. Between phases the hubs idle for longer than the
+   * pg pool's 10 s idle timeout, and reconnecting would otherwise show up as the first second's latency.
+   */
+  preRoll: number;
   workers: number;
   workerConcurrency: number;
   /** Concurrency of the floor loop and its pg pool size (the hub's pool holds 10 connections). */
@@ -24,6 +35,11 @@ export interface BenchOptions {
   redisUrl: string;
   /** Fail when the processed count has not moved for this long. */
   stallTimeoutS: number;
+  /** Before each measured phase, wait (at most quietWaitS) until other processes use at most quietPercent of a core. */
+  quietPercent: number;
+  quietWaitS: number;
+  /** BENCH_CPU_PROF=1: the hub processes run with `--cpu-prof`; their profiles are summed up and kept. */
+  cpuProfile: boolean;
 }
 
 const MODES: readonly BenchMode[] = ["embedded", "postgres"];
@@ -46,8 +62,10 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     durationS: int(env, "BENCH_DURATION_S", 10, 1),
     latencyConnections: int(env, "BENCH_LATENCY_CONNECTIONS", 10, 1),
     throughputConnections: connections,
-    paced: (env["BENCH_PACED"] ?? "1") !== "0",
+    paced: pacedModes(env["BENCH_PACED"]),
+    decompose: (env["BENCH_DECOMPOSE"] ?? "1") !== "0",
     warmupMessages: int(env, "BENCH_WARMUP", 300, 0),
+    preRoll: int(env, "BENCH_PREROLL", 100, 0),
     workers: int(env, "BENCH_WORKERS", 1, 1),
     workerConcurrency: int(env, "BENCH_WORKER_CONCURRENCY", 16, 1),
     floorConcurrency: int(env, "BENCH_FLOOR_CONCURRENCY", connections, 1),
@@ -57,8 +75,20 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
       env["BENCH_POSTGRES_URL"] ?? env["PLAINT_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres",
     ),
     redisUrl: loopbackUrl("BENCH_REDIS_URL", env["BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379"),
-    stallTimeoutS: int(env, "BENCH_STALL_TIMEOUT_S", 60, 1),
+    stallTimeoutS: int(env, "BENCH_STALL_TIMEOUT_S", 120, 1),
+    quietPercent: int(env, "BENCH_QUIET_PERCENT", 20, 0),
+    quietWaitS: int(env, "BENCH_QUIET_WAIT_S", 120, 0),
+    cpuProfile: env["BENCH_CPU_PROF"] === "1",
   };
+}
+
+function pacedModes(raw: string | undefined): BenchMode[] {
+  const value = (raw ?? "postgres").trim();
+  if (value === "0" || value === "none") return [];
+  if (value === "all" || value === "1") return [...MODES];
+  const modes = value.split(",").map((mode) => mode.trim());
+  if (modes.some((mode) => !(MODES as readonly string[]).includes(mode))) throw new Error(`BENCH_PACED: use postgres, embedded, all or 0 (got "${value}")`);
+  return modes as BenchMode[];
 }
 
 function optionalInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {

@@ -1,10 +1,12 @@
 /**
  * `npm run build && node dist/bench/profile-pipeline.js`: where a worker's time goes, without HTTP or BullMQ.
  * On a fresh PostgreSQL database it drives the real pipeline code (recordIntake + createIntakeHandler) in this
- * process through a PrismaClient that reports every query, and prints:
+ * process, on the Database core's openDatabase returns (so the same pool, Prisma client and raw-SQL paths as a
+ * hub), counting every statement at the pg driver (whichever layer sent it), and prints:
  *  - per message: queries (by statement), round trips inside the transaction, wall time, CPU time;
- *  - pipeline-only throughput at a few concurrencies (the worker's ceiling on one core);
- *  - the same job's SQL written by hand with `pg` (same statements, same transaction), for comparison;
+ *  - pipeline-only throughput at a few concurrencies (the worker's ceiling on one core; the pipeline gathers
+ *    concurrent jobs into micro-batches, so concurrency is also the largest batch);
+ *  - for comparison, the original one-job-at-a-time statements (before micro-batching) written by hand with `pg`;
  *  - the same writes as two statements (read the item, then one data-modifying CTE), to show what fewer round
  *    trips save PostgreSQL;
  *  - BullMQ alone (a no-op worker draining the same number of jobs), to show what the queue costs a worker.
@@ -20,12 +22,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Session, type Profiler } from "node:inspector";
 import { performance } from "node:perf_hooks";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Queue, Worker } from "bullmq";
 import pg from "pg";
 import { loadConfigOrThrow } from "../core/config/load-config";
-import { migrateOnly } from "../core/db/database";
-import { PrismaClient } from "../core/db/generated/client";
+import { openDatabase } from "../core/db/database";
 import { recordIntake } from "../core/intake/intake-log";
 import { createLogger } from "../core/logger";
 import { createIntakeHandler } from "../core/pipeline/process-intake";
@@ -71,30 +71,18 @@ async function main(): Promise<void> {
   const configPath = path.join(dir, "plaint.yaml");
   writeFileSync(configPath, benchConfigYaml());
   const config = loadConfigOrThrow(configPath, { BENCH_WEBHOOK_SECRET: "profile-secret-0123456789", BENCH_VIEWER_KEY: "profile-viewer-key-0123456789" });
-  // Both pools are ours to end before the database is dropped (DROP … WITH (FORCE) kills idle connections, and a
-  // pool without an error listener would crash the process over it).
-  const prismaPool = new pg.Pool({ connectionString: database.url, max: poolSize });
   const lean = new pg.Pool({ connectionString: database.url, max: poolSize });
-  for (const pool of [prismaPool, lean]) pool.on("error", () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool), log: [{ emit: "event", level: "query" }] });
+  // Ours to end before the database is dropped (DROP … WITH (FORCE) kills idle connections, and a pool without an
+  // error listener would crash the process over it).
+  lean.on("error", () => undefined);
+  const hubDatabase = await openDatabase({ databaseUrl: database.url, dataDir: dir, migrate: true, poolSize });
   try {
-    await migrateOnly({ databaseUrl: database.url, dataDir: dir });
+    // Every statement of the hub's code reaches PostgreSQL through pg.Client#query: Prisma's adapter, the raw SQL
+    // paths and transactions alike.
     let recording: QueryRecord[] | null = null;
-    prisma.$on("query", (event) => recording?.push({ query: event.query, durationMs: Number(event.duration) }));
-    // The pipeline's Database, with every statement going through this PrismaClient so that it is counted.
-    type RawClient = { $queryRawUnsafe<T>(text: string, ...values: unknown[]): Promise<T> };
-    const viaPrisma = (client: RawClient) => ({
-      sql: <Row>(text: string, values: unknown[]) => client.$queryRawUnsafe<Row[]>(text, ...values),
-    });
+    const restoreDriver = countStatements((record) => recording?.push(record));
     const handler = createIntakeHandler({
-      database: {
-        prisma,
-        mode: "postgres",
-        close: () => prisma.$disconnect(),
-        ping: async () => undefined,
-        sql: viaPrisma(prisma).sql,
-        transaction: (work) => prisma.$transaction((tx) => work(viaPrisma(tx))),
-      },
+      database: hubDatabase,
       connectors: config.connectors,
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,
@@ -103,7 +91,7 @@ async function main(): Promise<void> {
     let seq = 0;
     const accept = async (prefix: string) => {
       const externalId = `${prefix}-${++seq}`;
-      const recorded = await recordIntake({ sql: <Row>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<Row[]>(text, ...values) }, {
+      const recorded = await recordIntake(hubDatabase, {
         connectorId: "webform",
         channel: "webhook",
         externalId,
@@ -121,7 +109,7 @@ async function main(): Promise<void> {
     const jobWall: number[] = [];
     const jobCpu: number[] = [];
     const jobDbTime: number[] = [];
-    const shapes = new Map<string, { count: number; totalMs: number }>();
+    const shapes = new Map<string, { count: number; timed: number; totalMs: number }>();
     for (let i = 0; i < sequential; i++) {
       recording = [];
       const id = await accept("seq");
@@ -134,12 +122,15 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(cpu);
       jobCpu.push((used.user + used.system) / 1000);
       jobQueries.push(recording.length);
-      jobDbTime.push(recording.reduce((sum, record) => sum + record.durationMs, 0));
+      jobDbTime.push(recording.reduce((sum, record) => sum + (Number.isFinite(record.durationMs) ? record.durationMs : 0), 0));
       for (const record of recording) {
         const key = shape(record.query);
-        const entry = shapes.get(key) ?? { count: 0, totalMs: 0 };
+        const entry = shapes.get(key) ?? { count: 0, timed: 0, totalMs: 0 };
         entry.count++;
-        entry.totalMs += record.durationMs;
+        if (Number.isFinite(record.durationMs)) {
+          entry.timed++;
+          entry.totalMs += record.durationMs;
+        }
         shapes.set(key, entry);
       }
     }
@@ -147,10 +138,14 @@ async function main(): Promise<void> {
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n== one message at a time (${sequential} messages, PostgreSQL on loopback, pool ${poolSize}) ==`);
     out(`accept (recordIntake): ${summarize(acceptQueries).p50} statement(s)`);
-    out(`job: ${summarize(jobQueries).p50} statements; wall p50 ${summarize(jobWall).p50} ms; CPU p50 ${summarize(jobCpu).p50} ms; Prisma-reported query time p50 ${summarize(jobDbTime).p50} ms`);
-    out(`statements per job (count/job, mean ms as Prisma reports it):`);
+    out(
+      `job: ${summarize(jobQueries).p50} statements; wall p50 ${summarize(jobWall).p50} ms (includes the micro-batcher's wait); ` +
+        `CPU p50 ${summarize(jobCpu).p50} ms; time in statements p50 ${summarize(jobDbTime).p50} ms`,
+    );
+    out(`statements per job (count/job, mean ms from send to result; "-" when sent through pool.query, which takes a callback):`);
     for (const [key, entry] of [...shapes.entries()].sort((a, b) => b[1].count - a[1].count)) {
-      out(`  ${round(entry.count / sequential, 2).toString().padStart(5)} x ${round(entry.totalMs / entry.count, 2).toString().padStart(6)} ms  ${key}`);
+      const mean = entry.timed > 0 ? `${round(entry.totalMs / entry.timed, 2)} ms` : "- ms";
+      out(`  ${round(entry.count / sequential, 2).toString().padStart(5)} x ${mean.padStart(9)}  ${key}`);
     }
 
     const cpuProfile = process.env["PROFILE_CPU"] === "1" ? await startProfiler(dir) : null;
@@ -167,11 +162,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < messages; i++) ids.push(await accept(`c${concurrency}`));
       await cpuProfile?.start();
       const result = await timed(ids, concurrency, watch, (id) => handler(id, { number: 1, final: true }));
-      out(`Prisma pipeline  concurrency ${String(concurrency).padStart(3)}: ${describeRun(result)}`);
-      await cpuProfile?.stop(`prisma-c${concurrency}`, out);
+      out(`hub pipeline     concurrency ${String(concurrency).padStart(3)}: ${describeRun(result)}`);
+      await cpuProfile?.stop(`pipeline-c${concurrency}`, out);
     }
 
-    // 3. The same job, hand-written: the statements the pipeline needs, with no ORM in between.
+    restoreDriver();
+    // 3. For comparison: the one-job-at-a-time statements of the first pipeline, hand-written with pg.
     for (const concurrency of concurrencies) {
       const ids: string[] = [];
       for (let i = 0; i < messages; i++) ids.push(await accept(`l${concurrency}`));
@@ -198,8 +194,7 @@ async function main(): Promise<void> {
     ).rows;
     if ((check?.pending ?? 1) !== 0) throw new Error(`${check?.pending ?? "?"} intake items were left unprocessed`);
   } finally {
-    await prisma.$disconnect();
-    await prismaPool.end();
+    await hubDatabase.close();
     await lean.end();
     await database.drop();
     if (process.env["PROFILE_CPU"] !== "1") rmSync(dir, { recursive: true, force: true });
@@ -231,6 +226,33 @@ async function startProfiler(dir: string) {
       out(`  self time by origin (${file}):`);
       for (const [origin, share] of selfTimeByOrigin(profile).slice(0, 9)) out(Number.isNaN(share) ? `    ${origin}` : `    ${share.toFixed(1).padStart(5)} %  ${origin}`);
     },
+  };
+}
+
+/**
+ * Wraps pg.Client#query so that `onStatement` sees each statement with the time until its result (NaN when the
+ * caller used a callback). Returns the function that restores the driver.
+ */
+function countStatements(onStatement: (record: QueryRecord) => void): () => void {
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  prototype.query = function (this: unknown, ...args: unknown[]): unknown {
+    const first = args[0];
+    const text = typeof first === "string" ? first : typeof first === "object" && first && "text" in first ? String(first.text) : "?";
+    const record: QueryRecord = { query: text, durationMs: NaN };
+    onStatement(record);
+    const started = performance.now();
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      void result.then(
+        () => (record.durationMs = performance.now() - started),
+        () => (record.durationMs = performance.now() - started),
+      );
+    }
+    return result;
+  };
+  return () => {
+    prototype.query = original;
   };
 }
 

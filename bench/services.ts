@@ -43,13 +43,18 @@ export async function withRedis<T>(url: string, work: (redis: Redis) => Promise<
     await redis.connect();
   } catch (error) {
     if (redis.status !== "end") redis.disconnect();
-    throw new Error(`Redis not reachable at ${url}: ${String(cause ?? error)}`);
+    // connect() rejects with a bare "Connection is closed"; the cause (ECONNREFUSED, …) arrives as an event.
+    throw new Error(`Redis not reachable at ${url}: ${describe(cause ?? error)}`, { cause: error });
   }
   try {
     return await work(redis);
   } finally {
     await redis.quit();
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : JSON.stringify(error);
 }
 
 /** Server versions, for the results file. */

@@ -1,0 +1,834 @@
+/**
+ * `npm run bench`: acceptance latency and end-to-end throughput of signed webhook intake, in the embedded mode
+ * (PGlite + in-process queue) and the scale-out mode (PostgreSQL + Redis), against the floor of this machine.
+ * See bench/README.md for what is measured, how, and the knobs.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { Queue } from "bullmq";
+import pg from "pg";
+import { loadConfigOrThrow } from "../core/config/load-config";
+import { migrateOnly } from "../core/db/database";
+import { acquireEmbeddedLock } from "../core/db/embedded-lock";
+import { benchConfigYaml } from "./bench-config";
+import { readProfiles, selfTimeByOrigin } from "./cpu-profile";
+import { measureFloor, type FloorResult } from "./floor";
+import { HubProcess } from "./hub-process";
+import { loadProblems, MessageSource, round, runAutocannon, runPaced, type LoadResult } from "./load";
+import { readOptions, type BenchMode, type BenchOptions } from "./options";
+import { formatTable, writeResults, type TableRow } from "./report";
+import { startCpuMonitor, waitForQuiet, type CpuWatch } from "./resources";
+import { createBenchPostgres, serverVersions, withRedis } from "./services";
+
+const TARGETS = {
+  postgresThroughput: 1000,
+  postgresP99Ms: 50,
+  embeddedThroughput: 100,
+};
+
+/** Stops what the bench started, newest first, whatever happened before. */
+class Cleanup {
+  private readonly tasks: { label: string; run: () => Promise<unknown> }[] = [];
+  add(label: string, run: () => Promise<unknown>): void {
+    this.tasks.push({ label, run });
+  }
+  async run(): Promise<void> {
+    for (let task = this.tasks.pop(); task; task = this.tasks.pop()) {
+      try {
+        await task.run();
+      } catch (error) {
+        log(`cleanup: ${task.label} failed: ${describe(error)}`);
+      }
+    }
+  }
+}
+
+/** Something broke (as opposed to a target missed): the bench exits non-zero. */
+class BenchFailure extends Error {}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Where the intake log stands; `processed` is null when the mode cannot count cheaply (embedded, over HTTP). */
+interface Progress {
+  pending: boolean;
+  processed: number | null;
+  /** Items that ended failed or rejected: the pipeline refused or gave up on them. */
+  failed: number;
+}
+
+interface ModeContext {
+  mode: BenchMode;
+  baseUrl: string;
+  source: MessageSource;
+  options: BenchOptions;
+  hubs: HubProcess[];
+  cpuWatch: CpuWatch;
+  assertAlive(): void;
+  progress(): Promise<Progress>;
+  /**
+   * Scale-out only: the workers are not running yet. The phases then first measure the API alone, then the
+   * workers alone (draining the backlog), and only then everything together.
+   */
+  startWorkers?: () => Promise<void>;
+  query?: Query;
+}
+
+/** The scale-out mode taken apart: each half alone, before both share the machine. */
+interface Decomposition {
+  /** serve alone, paced at the latency phase's rate: acceptance latency without a worker competing for CPU. */
+  acceptOnlyPaced: PhaseRecord | null;
+  /** serve alone, N requests as fast as 50 connections go: the API's capacity. */
+  acceptOnly: PhaseRecord;
+  /** The worker(s) alone, draining the backlog the API-only phases left: the workers' capacity. */
+  workerOnly: { items: number; seconds: number; rate: number; cpuPercentOfOneCore: Record<string, number> };
+}
+
+interface QuietReading {
+  quiet: boolean;
+  otherPercent: number;
+  waitedMs: number;
+}
+
+/** One load phase with the CPU every process group used meanwhile (the throughput phase: until drained). */
+type PhaseRecord = LoadResult & { cpuPercentOfOneCore: Record<string, number>; quietBefore: QuietReading };
+
+interface PhaseResults {
+  decomposition: Decomposition | null;
+  warmup: PhaseRecord | null;
+  latency: PhaseRecord;
+  paced: PhaseRecord | null;
+  throughput: PhaseRecord;
+  /** Epoch ms just before the first throughput request, and when the bench saw the queue empty. */
+  throughputStartMs: number;
+  drainObservedMs: number;
+  /** 202s seen, and requests abandoned in flight at the end of a timed run (stored or not). */
+  accepted: number;
+  slack: number;
+  /** Highest CPU share other processes took during a measured phase, % of one core. */
+  maxOtherCpu: number;
+}
+
+interface ThroughputResult {
+  messages: number;
+  connections: number;
+  /** 202s per second while posting. */
+  acceptRate: number;
+  /** N / (last processed_at − first post). */
+  endToEndRate: number;
+  endToEndSeconds: number;
+  /** The same from the bench's polling (coarser, an upper bound on the time). */
+  endToEndRateByPolling: number;
+  processedAfterLastAcceptMs: number;
+}
+
+interface Integrity {
+  /** 202s the bench saw; up to `inFlightAtStop` more may have been stored as a timed run ended. */
+  accepted: number;
+  inFlightAtStop: number;
+  stored: number;
+  byStatus: Record<string, number>;
+  messages: number;
+  distinctMessageIds: number;
+  cases: number;
+  ok: boolean;
+}
+
+interface ModeResult {
+  mode: BenchMode;
+  processes: string[];
+  settings: Record<string, unknown>;
+  decomposition: Decomposition | null;
+  warmup: PhaseRecord | null;
+  latency: PhaseRecord;
+  paced: PhaseRecord | null;
+  throughputLoad: PhaseRecord;
+  throughput: ThroughputResult;
+  /** Highest CPU share other processes took during a measured phase, % of one core. */
+  maxOtherCpu: number;
+  integrity: Integrity;
+  hubWarnings: Record<string, Record<string, number>>;
+  /** BENCH_CPU_PROF=1: each hub process's self time by origin, % of its samples. */
+  cpuProfiles?: Record<string, { file: string; selfTimePercent: Record<string, number> }>;
+  perMessage?: Record<string, number>;
+  floor?: FloorResult & { ratio: number; quietBefore: QuietReading };
+}
+
+async function main(): Promise<number> {
+  const options = readOptions();
+  const startedAt = new Date();
+  const cleanup = new Cleanup();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    log(`${signal}: stopping everything the bench started`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const versions = options.modes.includes("postgres")
+    ? await serverVersions(options.postgresAdminUrl, options.redisUrl)
+    : { postgres: null, redis: null };
+  log(`modes ${options.modes.join(", ")}; ${cpus().length} cores; node ${process.version}`);
+
+  const results: ModeResult[] = [];
+  const problems: string[] = [];
+  for (const mode of options.modes) {
+    try {
+      log(`--- ${mode} ---`);
+      results.push(mode === "embedded" ? await benchEmbedded(options, cleanup) : await benchPostgres(options, cleanup));
+    } catch (error) {
+      const message = describe(error);
+      problems.push(`${mode}: ${message.length > 2000 ? `${message.slice(0, 2000)} …` : message}`);
+      log(`${mode} FAILED: ${describe(error)}`);
+      if (!(error instanceof BenchFailure) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    } finally {
+      await cleanup.run();
+    }
+  }
+
+  const rows = tableRows(results, options);
+  const output = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    ok: problems.length === 0,
+    problems,
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, ...versions },
+    code: codeVersion(),
+    options: { ...options, postgresAdminUrl: withoutPassword(options.postgresAdminUrl) },
+    targets: TARGETS,
+    table: rows,
+    modes: results,
+  };
+  const file = writeResults(output, startedAt);
+  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  const disturbed = results.filter((result) => result.maxOtherCpu > options.quietPercent).map((result) => result.mode);
+  if (disturbed.length > 0) {
+    process.stdout.write(`DISTURBED: other processes took CPU while ${disturbed.join(", ")} was measured; rerun on a quiet machine.\n`);
+  }
+  if (problems.length > 0) process.stdout.write(`BROKEN:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)\n`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Modes
+
+async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<ModeResult> {
+  const setup = writeSetup(cleanup, options);
+  const dataDir = path.join(setup.dir, "data");
+  const release = acquireEmbeddedLock(dataDir);
+  try {
+    await migrateOnly({ dataDir });
+  } finally {
+    release();
+  }
+
+  const hub = new HubProcess(
+    "start",
+    { ...setup.env, PLAINT_DATA_DIR: dataDir, PLAINT_WORKER_CONCURRENCY: String(options.workerConcurrency) },
+    "start",
+    setup.nodeArgs,
+  );
+  cleanup.add("stop embedded hub", () => hub.stop());
+  const port = await hub.ready();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await expectReady(baseUrl);
+  log(`embedded hub (plaint start) pid ${hub.pid} on ${baseUrl}, worker concurrency ${options.workerConcurrency}`);
+
+  const any = async (status: string) => {
+    const response = await fetch(`${baseUrl}/v1/intake?status=${status}&limit=1`, { headers: { authorization: `Bearer ${setup.viewerKey}` } });
+    if (response.status !== 200) throw new BenchFailure(`GET /v1/intake answered ${response.status}`);
+    return ((await response.json()) as { items: unknown[] }).items.length > 0;
+  };
+  const ctx: ModeContext = {
+    mode: "embedded",
+    baseUrl,
+    source: new MessageSource(setup.secret, `e${randomBytes(3).toString("hex")}`),
+    options,
+    hubs: [hub],
+    cpuWatch: { pids: { bench: [process.pid], hub: [hub.pid] } },
+    assertAlive: () => hub.assertRunning(),
+    progress: async () => {
+      const [received, processing, failed, rejected] = await Promise.all(["received", "processing", "failed", "rejected"].map(any));
+      return { pending: Boolean(received || processing), processed: null, failed: failed || rejected ? 1 : 0 };
+    },
+  };
+  const phases = await runPhases(ctx);
+
+  // PGlite lives inside the hub: stop it, then read the exact figures from its data folder.
+  await hub.stop();
+  const cpuProfiles = summarizeProfiles(setup.profileDir, [hub]);
+  const lock = acquireEmbeddedLock(dataDir);
+  const pglite = new PGlite({ dataDir: path.join(dataDir, "pglite") });
+  try {
+    await pglite.waitReady;
+    const query = async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows;
+    const { throughput, integrity } = await collect(query, ctx, phases);
+    return {
+      mode: "embedded",
+      processes: [`plaint start (API + ${options.workerConcurrency} workers + PGlite + in-process queue), pid ${hub.pid}`, `bench (load generator), pid ${process.pid}`],
+      settings: { workerConcurrency: options.workerConcurrency, rate: options.rate, durationS: options.durationS },
+      decomposition: null,
+      warmup: phases.warmup,
+      latency: phases.latency,
+      paced: phases.paced,
+      throughputLoad: phases.throughput,
+      throughput,
+      maxOtherCpu: phases.maxOtherCpu,
+      integrity,
+      hubWarnings: { [hub.label]: Object.fromEntries(hub.warnings) },
+      ...(cpuProfiles ? { cpuProfiles } : {}),
+    };
+  } finally {
+    await pglite.close();
+    lock();
+  }
+}
+
+async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<ModeResult> {
+  const setup = writeSetup(cleanup, options);
+  const database = await createBenchPostgres(options.postgresAdminUrl);
+  cleanup.add(`drop database ${database.name}`, () => database.drop());
+  await withRedis(options.redisUrl, async (redis) => void (await redis.ping()));
+  await migrateOnly({ databaseUrl: database.url, dataDir: setup.dir });
+  const queueName = `plaint-bench-${randomUUID()}`;
+  cleanup.add(`obliterate queue ${queueName}`, () => obliterate(options.redisUrl, queueName));
+
+  const env = {
+    ...setup.env,
+    DATABASE_URL: database.url,
+    REDIS_URL: options.redisUrl,
+    PLAINT_QUEUE_NAME: queueName,
+    PLAINT_DATA_DIR: path.join(setup.dir, "data"),
+    PLAINT_WORKER_CONCURRENCY: String(options.workerConcurrency),
+  };
+  const serve = new HubProcess("serve", env, "serve", setup.nodeArgs);
+  cleanup.add("stop serve", () => serve.stop());
+  const hubs = [serve];
+  const workers: HubProcess[] = [];
+  const workerPids: number[] = [];
+  const port = await serve.ready();
+  const baseUrl = `http://127.0.0.1:${port ?? "?"}`;
+  await expectReady(baseUrl);
+  log(`plaint serve pid ${serve.pid} on ${baseUrl}; database ${database.name}; queue ${queueName}`);
+  const startWorkers = async () => {
+    for (let index = 0; index < options.workers; index++) {
+      const worker = new HubProcess("worker", env, `worker${index + 1}`, setup.nodeArgs);
+      cleanup.add(`stop ${worker.label}`, () => worker.stop());
+      workers.push(worker);
+      hubs.push(worker);
+      workerPids.push(worker.pid);
+    }
+    await Promise.all(workers.map((worker) => worker.ready()));
+    log(`${workers.length} plaint worker (pid ${workerPids.join(", ")}) x concurrency ${options.workerConcurrency}`);
+  };
+  if (!options.decompose) await startWorkers();
+
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  cleanup.add("close bench pg pool", () => pool.end());
+  const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
+  let polls = 0;
+  const ctx: ModeContext = {
+    mode: "postgres",
+    baseUrl,
+    source: new MessageSource(setup.secret, `p${randomBytes(3).toString("hex")}`),
+    options,
+    hubs,
+    cpuWatch: {
+      pids: { bench: [process.pid], serve: [serve.pid], worker: workerPids },
+      classify: (comm, cmdline) => {
+        if (comm === "redis-server") return "redis";
+        if (comm !== "postgres") return null;
+        // Client backends are titled "postgres: <cluster>: <user> <database> <host>(<port>) <state>"; other
+        // databases' backends belong to someone else. Server-wide processes (walwriter, checkpointer …) count as ours.
+        const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmdline);
+        return !backend || backend[1] === database.name ? "postgres" : null;
+      },
+    },
+    assertAlive: () => hubs.forEach((hub) => hub.assertRunning()),
+    progress: async () => {
+      polls++;
+      const [row] = await query<{ pending: number; processed: number; failed: number }>(
+        `SELECT count(*) FILTER (WHERE status IN ('received', 'processing'))::int AS pending,
+                count(*) FILTER (WHERE status = 'processed')::int AS processed,
+                count(*) FILTER (WHERE status IN ('failed', 'rejected'))::int AS failed
+           FROM intake_items WHERE connector_id = 'webform'`,
+      );
+      return { pending: (row?.pending ?? 0) > 0, processed: row?.processed ?? 0, failed: row?.failed ?? 0 };
+    },
+    query,
+    ...(options.decompose ? { startWorkers } : {}),
+  };
+
+  const statsBefore = { db: await databaseStats(query, database.name), redis: await redisCommandCalls(options.redisUrl), polls };
+  const phases = await runPhases(ctx, async () => {
+    statsBefore.db = await databaseStats(query, database.name);
+    statsBefore.redis = await redisCommandCalls(options.redisUrl);
+    statsBefore.polls = polls;
+  });
+  // PostgreSQL publishes a backend's counters when it has been idle for a moment; let the pools go idle first.
+  await sleep(2000);
+  const dbAfter = await databaseStats(query, database.name);
+  const redisAfter = await redisCommandCalls(options.redisUrl);
+  const n = phases.throughput.completed;
+  // Each drain poll was one transaction of the bench's own; they are not the hub's.
+  const ownTransactions = polls - statsBefore.polls + 1;
+  const perMessage = {
+    pgTransactions: round((dbAfter.xact_commit - statsBefore.db.xact_commit - ownTransactions) / n, 2),
+    pgRowsInserted: round((dbAfter.tup_inserted - statsBefore.db.tup_inserted) / n, 2),
+    pgRowsUpdated: round((dbAfter.tup_updated - statsBefore.db.tup_updated) / n, 2),
+    redisCommands: round((redisAfter.total - statsBefore.redis.total) / n, 2),
+    redisScriptCalls: round((redisAfter.scripts - statsBefore.redis.scripts) / n, 2),
+  };
+
+  for (const hub of hubs) await hub.stop();
+  const cpuProfiles = summarizeProfiles(setup.profileDir, hubs);
+  const { throughput, integrity } = await collect(query, ctx, phases);
+
+  log(`floor: ${options.throughputMessages.postgres} x (INSERT + queue.add), concurrency ${options.floorConcurrency}, pool ${options.floorPoolSize}`);
+  const floorQuiet = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
+  if (!floorQuiet.quiet) log(`machine not quiet: other processes use ${floorQuiet.otherPercent} % of a core; measuring the floor anyway`);
+  const floorQueue = `plaint-bench-floor-${randomUUID()}`;
+  cleanup.add(`obliterate queue ${floorQueue}`, () => obliterate(options.redisUrl, floorQueue));
+  const floor = await measureFloor({
+    databaseUrl: database.url,
+    redisUrl: options.redisUrl,
+    queueName: floorQueue,
+    messages: options.throughputMessages.postgres,
+    concurrency: options.floorConcurrency,
+    poolSize: options.floorPoolSize,
+    cpuWatch: ctx.cpuWatch,
+  });
+  log(
+    `floor: ${floor.insertAndEnqueue} msg/s (INSERT only ${floor.insertOnly}/s, queue.add only ${floor.enqueueOnly}/s); ` +
+      `CPU % of a core ${JSON.stringify(floor.cpuPercentOfOneCore)}`,
+  );
+
+  return {
+    mode: "postgres",
+    processes: [
+      `plaint serve (API), pid ${serve.pid}`,
+      ...workers.map((w) => `plaint worker (concurrency ${options.workerConcurrency}), pid ${w.pid}`),
+      `bench (load generator, drain polling, floor loop), pid ${process.pid}`,
+      `PostgreSQL ${database.name} and Redis on 127.0.0.1 (shared servers)`,
+    ],
+    settings: { workers: options.workers, workerConcurrency: options.workerConcurrency, hubPoolSize: 10, rate: options.rate, durationS: options.durationS },
+    decomposition: phases.decomposition,
+    warmup: phases.warmup,
+    latency: phases.latency,
+    paced: phases.paced,
+    throughputLoad: phases.throughput,
+    throughput,
+    maxOtherCpu: phases.maxOtherCpu,
+    integrity,
+    hubWarnings: Object.fromEntries(hubs.map((hub) => [hub.label, Object.fromEntries(hub.warnings)])),
+    ...(cpuProfiles ? { cpuProfiles } : {}),
+    perMessage,
+    floor: { ...floor, ratio: round(throughput.endToEndRate / floor.insertAndEnqueue, 3), quietBefore: floorQuiet },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phases shared by both modes
+
+async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void>): Promise<PhaseResults> {
+  const { options } = ctx;
+  let accepted = 0;
+  let slack = 0;
+  let maxOtherCpu = 0;
+  /** Waits for a quiet machine, runs one load phase, checks every answer, and records the CPU it used. */
+  const measure = async (
+    run: () => Promise<LoadResult>,
+    {
+      afterLoad,
+      inFlightAtStop = 0,
+      preRoll = false,
+    }: { afterLoad?: () => Promise<unknown>; inFlightAtStop?: number; preRoll?: boolean } = {},
+  ): Promise<PhaseRecord> => {
+    const quietBefore = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
+    if (!quietBefore.quiet) log(`machine not quiet: other processes use ${quietBefore.otherPercent} % of a core; measuring anyway`);
+    if (preRoll && options.preRoll > 0) {
+      const warm = await runAutocannon({ ...load(ctx, "pre"), connections: Math.min(10, options.preRoll), amount: options.preRoll });
+      const problems = loadProblems(warm);
+      if (problems.length > 0) throw new BenchFailure(problems.join("; "));
+      accepted += warm.statusCounts["202"] ?? 0;
+    }
+    const monitor = startCpuMonitor(ctx.cpuWatch);
+    const result = await run();
+    const problems = loadProblems(result);
+    if (problems.length > 0) throw new BenchFailure(problems.join("; "));
+    await afterLoad?.();
+    const cpu = monitor.stop();
+    maxOtherCpu = Math.max(maxOtherCpu, cpu["other"] ?? 0);
+    accepted += result.statusCounts["202"] ?? 0;
+    slack += inFlightAtStop;
+    log(
+      `${result.phase} (${result.tool}): ${result.completed} accepted in ${round(result.durationMs / 1000, 1)} s = ${result.achievedRate}/s; ` +
+        `latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ` +
+        `peak ${result.peakStartsPer100ms} starts/100 ms; ${tailNote(result)}; CPU % of a core ${JSON.stringify(cpu)}`,
+    );
+    return { ...result, cpuPercentOfOneCore: cpu, quietBefore };
+  };
+
+  let warmup: PhaseRecord | null = null;
+  if (options.warmupMessages > 0) {
+    warmup = await measure(() => runAutocannon({ ...load(ctx, "warm"), connections: 10, amount: options.warmupMessages }));
+    if (!ctx.startWorkers) await drain(ctx, "warm-up", warmup.completed);
+  }
+
+  let decomposition: Decomposition | null = null;
+  if (ctx.startWorkers && ctx.query) {
+    const query = ctx.query;
+    const acceptOnlyPaced = options.paced.includes(ctx.mode)
+      ? await measure(() => runPaced({ ...load(ctx, "ao-paced"), rate: options.rate, durationS: options.durationS, maxSockets: 64 }), { preRoll: true })
+      : null;
+    const acceptOnly = await measure(() =>
+      runAutocannon({ ...load(ctx, "ao-tp"), connections: options.throughputConnections, amount: options.throughputMessages[ctx.mode] }),
+    );
+    const monitor = startCpuMonitor(ctx.cpuWatch);
+    await ctx.startWorkers();
+    await drain(ctx, "worker-only backlog", accepted);
+    const cpu = monitor.stop();
+    const [span] = await query<{ items: number; first_ms: number; last_ms: number }>(
+      `SELECT count(*)::int AS items, (extract(epoch FROM min(processed_at)) * 1000)::float8 AS first_ms,
+              (extract(epoch FROM max(processed_at)) * 1000)::float8 AS last_ms
+         FROM intake_items WHERE connector_id = 'webform' AND status = 'processed'`,
+    );
+    const items = span?.items ?? 0;
+    const seconds = ((span?.last_ms ?? 0) - (span?.first_ms ?? 0)) / 1000;
+    const workerOnly = { items, seconds: round(seconds, 3), rate: round((items - 1) / seconds, 1), cpuPercentOfOneCore: cpu };
+    log(`worker-only: ${items} backlog items in ${workerOnly.seconds} s = ${workerOnly.rate} msg/s; CPU % of a core (incl. start-up) ${JSON.stringify(cpu)}`);
+    decomposition = { acceptOnlyPaced, acceptOnly, workerOnly };
+  }
+
+  // A duration-bound autocannon run abandons the requests in flight when time is up (at most one per connection:
+  // no pipelining): the hub may have stored them without the bench seeing the 202. (autocannon's `sent` cannot
+  // tell: it counts each connection's whole per-second quota as sent at the start.)
+  const latency = await measure(
+    () => runAutocannon({ ...load(ctx, "lat"), connections: options.latencyConnections, overallRate: options.rate, durationS: options.durationS }),
+    { inFlightAtStop: options.latencyConnections, preRoll: true },
+  );
+  await drain(ctx, "latency", latency.completed);
+
+  let paced: PhaseRecord | null = null;
+  if (options.paced.includes(ctx.mode)) {
+    paced = await measure(() => runPaced({ ...load(ctx, "paced"), rate: options.rate, durationS: options.durationS, maxSockets: 64 }), {
+      preRoll: true,
+    });
+    await drain(ctx, "paced latency", paced.completed);
+  }
+
+  await beforeThroughput?.();
+  const n = options.throughputMessages[ctx.mode];
+  let throughputStartMs = 0;
+  let drainObservedMs = 0;
+  const throughput = await measure(
+    () => {
+      throughputStartMs = Date.now();
+      return runAutocannon({ ...load(ctx, "tp"), connections: options.throughputConnections, amount: n });
+    },
+    {
+      afterLoad: async () => {
+        drainObservedMs = await drain(ctx, "throughput", n);
+      },
+    },
+  );
+  if (throughput.completed !== n) throw new BenchFailure(`throughput: ${throughput.completed} of ${n} requests completed`);
+  if (maxOtherCpu > options.quietPercent) {
+    log(`WARNING: other processes used up to ${maxOtherCpu} % of a core during a measured phase: figures are disturbed`);
+  }
+  return { decomposition, warmup, latency, paced, throughput, throughputStartMs, drainObservedMs, accepted, slack, maxOtherCpu };
+}
+
+/** Where the slowest answers were: a tail spread over the run is load, one concentrated in a second or two a stall. */
+function tailNote(result: LoadResult): string {
+  if (result.perSecond.length < 2) return "";
+  const worst = [...result.perSecond].sort((a, b) => b.max - a.max).slice(0, 3);
+  const overall = result.latencyMs.p99;
+  const above = result.perSecond.filter((second) => second.p99 > overall).length;
+  return `slowest seconds ${worst.map((second) => `#${second.second} (p99 ${second.p99}, max ${second.max} ms)`).join(", ")}; ${above}/${result.perSecond.length} seconds above the overall p99`;
+}
+
+function load(ctx: ModeContext, phase: string) {
+  return { baseUrl: ctx.baseUrl, phase, source: ctx.source };
+}
+
+/**
+ * Waits until nothing is pending. Fails when a hub died, an item ended failed/rejected, or (PostgreSQL) the
+ * processed count stood still for the stall timeout / (embedded, which cannot count over HTTP) the deadline passed.
+ * @returns epoch ms when the queue was seen empty.
+ */
+async function drain(ctx: ModeContext, label: string, phaseAccepted: number): Promise<number> {
+  const started = Date.now();
+  const stallMs = ctx.options.stallTimeoutS * 1000;
+  // Embedded: assume at least 10 msg/s, plus the stall allowance.
+  const deadline = started + stallMs + (phaseAccepted / 10) * 1000;
+  let lastProcessed = -1;
+  let lastChange = started;
+  for (;;) {
+    ctx.assertAlive();
+    const progress = await ctx.progress();
+    const now = Date.now();
+    if (progress.failed > 0) throw new BenchFailure(`${label}: ${progress.failed} intake item(s) ended failed or rejected`);
+    if (!progress.pending) {
+      log(`${label}: drained ${round((now - started) / 1000, 1)} s after the last answer`);
+      return now;
+    }
+    if (progress.processed !== null) {
+      if (progress.processed !== lastProcessed) {
+        lastProcessed = progress.processed;
+        lastChange = now;
+      } else if (now - lastChange > stallMs) {
+        throw new BenchFailure(`${label}: messages lost or stuck: processed count stayed at ${lastProcessed} for ${ctx.options.stallTimeoutS} s`);
+      }
+    } else if (now > deadline) {
+      throw new BenchFailure(`${label}: messages lost or stuck: items still pending ${round((now - started) / 1000)} s after the last answer`);
+    }
+    await sleep(250);
+  }
+}
+
+type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** Exact end-to-end figures from the intake log, and the check that every accepted message became one case. */
+async function collect(query: Query, ctx: ModeContext, phases: PhaseResults): Promise<{ throughput: ThroughputResult; integrity: Integrity }> {
+  const n = phases.throughput.completed;
+  const [tp] = await query<{ processed: number; last_ms: number | null }>(
+    `SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed,
+            (extract(epoch FROM max(processed_at)) * 1000)::float8 AS last_ms
+       FROM intake_items WHERE connector_id = 'webform' AND external_id LIKE $1`,
+    [`${ctx.source.prefix("tp")}%`],
+  );
+  if (!tp || tp.processed !== n || tp.last_ms === null) {
+    throw new BenchFailure(`throughput: ${tp?.processed ?? 0} of ${n} posted messages were processed`);
+  }
+  const seconds = (tp.last_ms - phases.throughputStartMs) / 1000;
+  const acceptEndMs = phases.throughputStartMs + phases.throughput.durationMs;
+  const throughput: ThroughputResult = {
+    messages: n,
+    connections: ctx.options.throughputConnections,
+    acceptRate: phases.throughput.achievedRate,
+    endToEndRate: round(n / seconds, 1),
+    endToEndSeconds: round(seconds, 3),
+    endToEndRateByPolling: round(n / ((phases.drainObservedMs - phases.throughputStartMs) / 1000), 1),
+    processedAfterLastAcceptMs: Math.round(tp.last_ms - acceptEndMs),
+  };
+
+  const statuses = await query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM intake_items WHERE connector_id = 'webform' GROUP BY status`,
+  );
+  const byStatus = Object.fromEntries(statuses.map((row) => [row.status, row.n]));
+  const [messages] = await query<{ n: number; distinct_ids: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS distinct_ids FROM messages`,
+  );
+  const [cases] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM cases`);
+  const stored = statuses.reduce((sum, row) => sum + row.n, 0);
+  const integrity: Integrity = {
+    accepted: phases.accepted,
+    inFlightAtStop: phases.slack,
+    stored,
+    byStatus,
+    messages: messages?.n ?? 0,
+    distinctMessageIds: messages?.distinct_ids ?? 0,
+    cases: cases?.n ?? 0,
+    ok: false,
+  };
+  integrity.ok =
+    stored >= phases.accepted &&
+    stored <= phases.accepted + phases.slack &&
+    byStatus["processed"] === stored &&
+    integrity.messages === stored &&
+    integrity.distinctMessageIds === stored &&
+    integrity.cases === stored;
+  if (!integrity.ok) throw new BenchFailure(`integrity: ${JSON.stringify(integrity)} (expected every accepted message stored and processed once, as one case)`);
+  log(
+    `${ctx.mode}: end to end ${throughput.endToEndRate} msg/s (${n} in ${throughput.endToEndSeconds} s; accepted at ${throughput.acceptRate}/s); ` +
+      `integrity ok: ${stored} stored (${phases.accepted} answered 202) = processed = messages = cases`,
+  );
+  return { throughput, integrity };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+function writeSetup(cleanup: Cleanup, options: BenchOptions) {
+  const dir = mkdtempSync(path.join(tmpdir(), "plaint-bench-"));
+  cleanup.add(`remove ${dir}`, () => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+  // Kept after the run, for Chrome DevTools.
+  const profileDir = options.cpuProfile ? mkdtempSync(path.join(tmpdir(), "plaint-bench-cpuprofile-")) : null;
+  const secret = randomBytes(24).toString("hex");
+  const viewerKey = randomBytes(24).toString("hex");
+  const configPath = path.join(dir, "plaint.yaml");
+  writeFileSync(configPath, benchConfigYaml());
+  const env: Record<string, string> = { PLAINT_CONFIG: configPath, BENCH_WEBHOOK_SECRET: secret, BENCH_VIEWER_KEY: viewerKey };
+  // The same loader the children use: a config problem shows here, once, instead of as a child's exit code.
+  loadConfigOrThrow(configPath, env);
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  return { dir, secret, viewerKey, env, profileDir, nodeArgs };
+}
+
+/** BENCH_CPU_PROF=1: what each (stopped) hub process spent its CPU on. */
+function summarizeProfiles(dir: string | null, hubs: readonly HubProcess[]): ModeResult["cpuProfiles"] {
+  if (!dir) return undefined;
+  const profiles = readProfiles(dir);
+  const summary: NonNullable<ModeResult["cpuProfiles"]> = {};
+  for (const hub of hubs) {
+    const found = profiles.get(hub.pid);
+    if (!found) {
+      log(`no CPU profile from ${hub.label} in ${dir}`);
+      continue;
+    }
+    const shares = selfTimeByOrigin(found.profile).slice(0, 10);
+    log(`CPU profile of ${hub.label} (${found.file}), self time by origin:`);
+    for (const [origin, share] of shares) log(Number.isNaN(share) ? `  ${origin}` : `  ${share.toFixed(1).padStart(5)} %  ${origin}`);
+    const busy = shares.filter(([, share]) => !Number.isNaN(share));
+    summary[hub.label] = { file: found.file, selfTimePercent: Object.fromEntries(busy.map(([origin, share]) => [origin, round(share, 1)])) };
+  }
+  return summary;
+}
+
+async function expectReady(baseUrl: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/readyz`);
+  if (response.status !== 200) throw new BenchFailure(`${baseUrl}/readyz answered ${response.status}: ${await response.text()}`);
+}
+
+async function obliterate(redisUrl: string, name: string): Promise<void> {
+  const queue = new Queue(name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+}
+
+interface DatabaseStats {
+  xact_commit: number;
+  tup_inserted: number;
+  tup_updated: number;
+}
+
+async function databaseStats(query: Query, name: string): Promise<DatabaseStats> {
+  const [row] = await query<DatabaseStats>(
+    `SELECT xact_commit::float8 AS xact_commit, tup_inserted::float8 AS tup_inserted, tup_updated::float8 AS tup_updated
+       FROM pg_stat_database WHERE datname = $1`,
+    [name],
+  );
+  return row ?? { xact_commit: 0, tup_inserted: 0, tup_updated: 0 };
+}
+
+/** Commands Redis has run since it started (server-wide: run the bench on a Redis nobody else is loading). */
+async function redisCommandCalls(url: string): Promise<{ total: number; scripts: number }> {
+  const info = await withRedis(url, (redis) => redis.info("commandstats"));
+  let total = 0;
+  let scripts = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const calls = Number(match[2]);
+    total += calls;
+    if (match[1] === "evalsha" || match[1] === "eval") scripts += calls;
+  }
+  return { total, scripts };
+}
+
+/** Which code was measured: the commit, and the files that differed from it (dist/ is built from the tree). */
+function codeVersion(): { commit: string; changedFiles: string[] } {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }).trim();
+  try {
+    const changed = git("status", "--porcelain", "--", "core", "connectors", "normalizers", "prisma")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.slice(3));
+    return { commit: git("rev-parse", "HEAD"), changedFiles: changed };
+  } catch {
+    return { commit: "unknown", changedFiles: [] };
+  }
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
+function tableRows(results: readonly ModeResult[], options: BenchOptions): TableRow[] {
+  const rows: TableRow[] = [];
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const rate = (value: number) => `${Math.round(value).toLocaleString("en-US")} msg/s`;
+  for (const result of results) {
+    const mode = result.mode === "postgres" ? `postgres+redis (1 serve + ${options.workers} worker)` : "embedded (plaint start)";
+    const isPg = result.mode === "postgres";
+    const offered = `${options.rate}/s for ${options.durationS} s`;
+    const parts = result.decomposition;
+    if (parts) {
+      if (parts.acceptOnlyPaced) {
+        rows.push({ mode, metric: `API alone: acceptance p50 / p99 (paced ${options.rate}/s)`, value: `${ms(parts.acceptOnlyPaced.latencyMs.p50)} / ${ms(parts.acceptOnlyPaced.latencyMs.p99)}`, target: "", pass: null });
+      }
+      rows.push({ mode, metric: `API alone: accept capacity (${options.throughputConnections} conns)`, value: rate(parts.acceptOnly.achievedRate), target: "", pass: null });
+      rows.push({ mode, metric: `worker alone: backlog drain (${options.workers} x conc ${options.workerConcurrency})`, value: rate(parts.workerOnly.rate), target: "", pass: null });
+    }
+    const rateReached = result.latency.achievedRate >= options.rate * 0.95;
+    rows.push({
+      mode,
+      metric: `acceptance rate reached (autocannon, ${offered})`,
+      value: `${result.latency.achievedRate}/s`,
+      target: isPg ? `≥ ${options.rate * 0.95}/s` : "",
+      pass: isPg ? rateReached : null,
+    });
+    rows.push({ mode, metric: "acceptance p50 (autocannon)", value: ms(result.latency.latencyMs.p50), target: "", pass: null });
+    rows.push({
+      mode,
+      metric: "acceptance p99 (autocannon)",
+      value: ms(result.latency.latencyMs.p99),
+      target: isPg ? `≤ ${TARGETS.postgresP99Ms} ms at ${options.rate}/s` : "",
+      pass: isPg ? result.latency.latencyMs.p99 <= TARGETS.postgresP99Ms && rateReached : null,
+    });
+    if (result.paced) {
+      rows.push({ mode, metric: "acceptance p50 (paced open-loop)", value: ms(result.paced.latencyMs.p50), target: "", pass: null });
+      rows.push({ mode, metric: "acceptance p99 (paced open-loop)", value: ms(result.paced.latencyMs.p99), target: isPg ? "(cross-check)" : "", pass: null });
+    }
+    rows.push({ mode, metric: `accept rate while posting N=${result.throughput.messages}`, value: rate(result.throughput.acceptRate), target: "", pass: null });
+    const target = isPg ? TARGETS.postgresThroughput : TARGETS.embeddedThroughput;
+    rows.push({
+      mode,
+      metric: `end-to-end throughput (N=${result.throughput.messages}, ${result.throughput.connections} conns)`,
+      value: rate(result.throughput.endToEndRate),
+      target: `≥ ${target.toLocaleString("en-US")} msg/s`,
+      pass: result.throughput.endToEndRate >= target,
+    });
+    if (result.floor) {
+      rows.push({ mode, metric: `floor: INSERT + queue.add (conc ${result.floor.concurrency}, pool ${result.floor.poolSize})`, value: rate(result.floor.insertAndEnqueue), target: "", pass: null });
+      rows.push({ mode, metric: "end-to-end / floor", value: `${(result.floor.ratio * 100).toFixed(1)} %`, target: "", pass: null });
+    }
+    rows.push({
+      mode,
+      metric: "other processes' CPU during measurement (max)",
+      value: `${result.maxOtherCpu} % of a core`,
+      target: `≤ ${options.quietPercent} % to trust`,
+      pass: null,
+    });
+  }
+  return rows;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`FAILED: ${describe(error)}`);
+    if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  },
+);
