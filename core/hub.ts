@@ -44,13 +44,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const { env, config, role } = options;
   const logger = options.logger ?? createLogger(env.logLevel);
   if (role !== "all" && !env.redisUrl) {
-    throw new Error(`plaint ${role} needs REDIS_URL (and DATABASE_URL): the API and the workers share work through Redis`);
+    throw new Error(
+      `plaint ${role} needs REDIS_URL (and DATABASE_URL): the API and the workers share work through Redis`,
+    );
   }
   if (role !== "all" && !env.databaseUrl) {
     throw new Error(`plaint ${role} needs DATABASE_URL: separate processes cannot share the embedded database`);
   }
   const releaseLock = env.databaseUrl ? () => undefined : acquireEmbeddedLock(env.dataDir);
-  const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, migrate: !env.databaseUrl });
+  const database = await openDatabase({
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    migrate: !env.databaseUrl,
+  });
   const retry = { maxAttempts: config.pipeline.maxAttempts, backoffMs: config.pipeline.backoffMs };
   const queue: JobQueue = env.redisUrl
     ? new BullmqQueue({ redisUrl: env.redisUrl, retry, name: env.queueName })
@@ -76,7 +82,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const strandedAfterMs = options.strandedAfterMs ?? 60_000;
     // In embedded mode the queue died with the last process, so everything unfinished is stranded now.
     await requeueStranded(database, queue, queue.kind === "in-process" ? 0 : strandedAfterMs, logger);
-    sweep = setInterval(() => void requeueStranded(database, queue, strandedAfterMs, logger), options.sweepEveryMs ?? 30_000);
+    sweep = setInterval(
+      () => void requeueStranded(database, queue, strandedAfterMs, logger),
+      options.sweepEveryMs ?? 30_000,
+    );
     sweep.unref();
   }
 
@@ -104,7 +113,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
 }
 
-async function requeueStranded(database: Database, queue: JobQueue, olderThanMs: number, logger: Logger): Promise<void> {
+async function requeueStranded(
+  database: Database,
+  queue: JobQueue,
+  olderThanMs: number,
+  logger: Logger,
+): Promise<void> {
   try {
     const ids = await findStrandedIntake(database.prisma, olderThanMs);
     for (const id of ids) await queue.enqueue(id);

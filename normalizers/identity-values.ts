@@ -12,6 +12,9 @@ export function normalizeEmail(raw: string): string | null {
 
 /** E.164 when the number is valid international (or has a default country); null when it is not a phone number. */
 export function normalizePhone(raw: string, defaultCountry?: string): string | null {
-  const phone = parsePhoneNumberFromString(raw.trim(), defaultCountry as Parameters<typeof parsePhoneNumberFromString>[1]);
+  const phone = parsePhoneNumberFromString(
+    raw.trim(),
+    defaultCountry as Parameters<typeof parsePhoneNumberFromString>[1],
+  );
   return phone?.isPossible() ? phone.number : null;
 }

@@ -33,7 +33,15 @@ describe("normalizeWebhook", () => {
         attachments: [],
         thread: { references: [] },
         receivedAt: "2026-11-24T08:30:00.000Z",
-        flags: { autoReply: false, bounce: false, abuseReport: false, spam: false, edit: false, delete: false, status: false },
+        flags: {
+          autoReply: false,
+          bounce: false,
+          abuseReport: false,
+          spam: false,
+          edit: false,
+          delete: false,
+          status: false,
+        },
         kind: "message",
       },
     });
@@ -51,11 +59,27 @@ describe("normalizeWebhook", () => {
     ["not JSON", "{nope", { path: "", message: expect.stringContaining("body is not valid JSON") }],
     ["a JSON string", '"hello"', { path: "", message: "body must be a JSON object or array" }],
     ["no id", JSON.stringify({ message: "x", contact: { email: "a@b.co" } }), { path: "/id", message: "missing" }],
-    ["an object as id", JSON.stringify({ id: {}, message: "x" }), { path: "/id", message: "must be a non-empty string or a number" }],
+    [
+      "an object as id",
+      JSON.stringify({ id: {}, message: "x" }),
+      { path: "/id", message: "must be a non-empty string or a number" },
+    ],
     ["no text", JSON.stringify({ id: 1, contact: { email: "a@b.co" } }), { path: "/message", message: "missing" }],
-    ["blank text", JSON.stringify({ id: 1, message: "  ", contact: { email: "a@b.co" } }), { path: "/message", message: "must not be empty" }],
-    ["numeric text", JSON.stringify({ id: 1, message: 5 }), { path: "/message", message: "must be a string, got a number" }],
-    ["bad email", JSON.stringify({ id: 1, message: "x", contact: { email: "nobody" } }), { path: "/contact/email", message: "is not an email address" }],
+    [
+      "blank text",
+      JSON.stringify({ id: 1, message: "  ", contact: { email: "a@b.co" } }),
+      { path: "/message", message: "must not be empty" },
+    ],
+    [
+      "numeric text",
+      JSON.stringify({ id: 1, message: 5 }),
+      { path: "/message", message: "must be a string, got a number" },
+    ],
+    [
+      "bad email",
+      JSON.stringify({ id: 1, message: "x", contact: { email: "nobody" } }),
+      { path: "/contact/email", message: "is not an email address" },
+    ],
     [
       "bad phone",
       JSON.stringify({ id: 1, message: "x", contact: { phone: "12" } }),

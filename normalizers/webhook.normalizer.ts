@@ -25,7 +25,8 @@ export function normalizeWebhook(
   } catch (error) {
     return err({ path: "", message: `body is not valid JSON (${(error as Error).message})` });
   }
-  if (body === null || typeof body !== "object") return err({ path: "", message: "body must be a JSON object or array" });
+  if (body === null || typeof body !== "object")
+    return err({ path: "", message: "body must be a JSON object or array" });
 
   const externalId = readId(body, mapping.externalId);
   if (!externalId.ok) return externalId;

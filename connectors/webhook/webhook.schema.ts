@@ -1,9 +1,7 @@
 import { z } from "zod";
 
 /** A JSON Pointer (RFC 6901) into the request body, e.g. `/data/message/text`. */
-const jsonPointer = z
-  .string()
-  .regex(/^(\/([^~/]|~[01])*)*$/, "must be a JSON Pointer such as /data/text (RFC 6901)");
+const jsonPointer = z.string().regex(/^(\/([^~/]|~[01])*)*$/, "must be a JSON Pointer such as /data/text (RFC 6901)");
 
 /**
  * How the sender signs a request: HMAC of the raw body (or of `timestamp.body` when a timestamp header is set).

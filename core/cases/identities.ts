@@ -22,7 +22,9 @@ export function senderIdentities(message: CanonicalMessage, connectorId: string)
 
 function handleIdentity(channel: CanonicalMessage["channel"], connectorId: string, handle: string): IdentityKey {
   // A webhook handle means something only within the system that sent it.
-  return channel === "webhook" ? { kind: "external", value: `${connectorId}:${handle}` } : { kind: channel, value: handle };
+  return channel === "webhook"
+    ? { kind: "external", value: `${connectorId}:${handle}` }
+    : { kind: channel, value: handle };
 }
 
 export interface SenderRequest {
@@ -64,29 +66,54 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
   for (const sender of senders) {
     const primary = sender.keys[0];
     if (!primary) throw new Error("a message without a sender identity reached the case store");
-    if (!primaries.has(identityText(primary))) primaries.set(identityText(primary), { key: primary, displayName: sender.displayName });
+    if (!primaries.has(identityText(primary)))
+      primaries.set(identityText(primary), { key: primary, displayName: sender.displayName });
   }
   const wanted = [...primaries.values()].map(({ key }) => key);
-  const known = await db.sql<ResolvedSender & IdentityKey>(selectIdentities, [wanted.map((key) => key.kind), wanted.map((key) => key.value)]);
-  const resolved = new Map<string, ResolvedSender>(known.map((row) => [identityText(row), { identityId: row.identityId, customerId: row.customerId }]));
+  const known = await db.sql<ResolvedSender & IdentityKey>(selectIdentities, [
+    wanted.map((key) => key.kind),
+    wanted.map((key) => key.value),
+  ]);
+  const resolved = new Map<string, ResolvedSender>(
+    known.map((row) => [identityText(row), { identityId: row.identityId, customerId: row.customerId }]),
+  );
 
   const missing = [...primaries.entries()].filter(([text]) => !resolved.has(text));
   if (missing.length > 0) {
-    const created = missing.map(([text, { key, displayName }]) => ({ text, key, displayName: displayName ?? null, customerId: randomUUID(), identityId: randomUUID() }));
-    await db.sql(insertCustomers, [created.map((entry) => entry.customerId), created.map((entry) => entry.displayName)]);
+    const created = missing.map(([text, { key, displayName }]) => ({
+      text,
+      key,
+      displayName: displayName ?? null,
+      customerId: randomUUID(),
+      identityId: randomUUID(),
+    }));
+    await db.sql(insertCustomers, [
+      created.map((entry) => entry.customerId),
+      created.map((entry) => entry.displayName),
+    ]);
     await db.sql(insertIdentities(false), identityColumns(created));
-    for (const entry of created) resolved.set(entry.text, { identityId: entry.identityId, customerId: entry.customerId });
+    for (const entry of created)
+      resolved.set(entry.text, { identityId: entry.identityId, customerId: entry.customerId });
   }
 
   const results = senders.map((sender) => resolved.get(identityText(sender.keys[0] as IdentityKey)) as ResolvedSender);
   const weaker = senders.flatMap((sender, index) =>
-    sender.keys.slice(1).map((key) => ({ key, identityId: randomUUID(), customerId: results[index]?.customerId as string, displayName: sender.displayName ?? null })),
+    sender.keys
+      .slice(1)
+      .map((key) => ({
+        key,
+        identityId: randomUUID(),
+        customerId: results[index]?.customerId as string,
+        displayName: sender.displayName ?? null,
+      })),
   );
   if (weaker.length > 0) await db.sql(insertIdentities(true), identityColumns(weaker));
   return results;
 }
 
-function identityColumns(rows: { key: IdentityKey; identityId: string; customerId: string; displayName: string | null }[]): unknown[] {
+function identityColumns(
+  rows: { key: IdentityKey; identityId: string; customerId: string; displayName: string | null }[],
+): unknown[] {
   return [
     rows.map((row) => row.identityId),
     rows.map((row) => row.customerId),

@@ -34,12 +34,14 @@ export async function matchThread(
       `SELECT id::text AS id, status FROM cases WHERE number = $1 AND customer_id = $2::uuid`,
       [tagged, customerId],
     );
-    if (found) return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
+    if (found)
+      return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
   }
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
   for (const parentId of parents) {
     const sibling = placed.get(placedKey(message.channel, parentId));
-    if (sibling?.customerId === customerId) return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
+    if (sibling?.customerId === customerId)
+      return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
   }
   if (parents.length === 0) return null;
   const [parent] = await db.sql<{ caseId: string; status: string; externalId: string }>(
@@ -49,5 +51,7 @@ export async function matchThread(
      ORDER BY m.sent_at DESC LIMIT 1`,
     [message.channel, parents, customerId],
   );
-  return parent ? { caseId: parent.caseId, status: parent.status, rule: "in-reply-to", evidence: parent.externalId } : null;
+  return parent
+    ? { caseId: parent.caseId, status: parent.status, rule: "in-reply-to", evidence: parent.externalId }
+    : null;
 }

@@ -59,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
       if (rest[0] === "new-migration" && rest[1]) return runNewMigration(rest[1]);
       break;
     case "replay":
-      return runReplay(env, loadConfigOrThrow(env.configPath), { failedOnly: values.failed, since: values.since, ids: values.id });
+      return runReplay(env, loadConfigOrThrow(env.configPath), {
+        failedOnly: values.failed,
+        since: values.since,
+        ids: values.id,
+      });
     case "parse":
       return runParse(
         loadConfigOrThrow(env.configPath),
@@ -84,7 +88,9 @@ function validateConfig(path: string | null): number {
   }
   const loaded = loadConfig(path);
   if (loaded.ok) {
-    process.stdout.write(`${path}: ok (${loaded.files.length} file${loaded.files.length === 1 ? "" : "s"}, ${loaded.config.connectors.length} connectors)\n`);
+    process.stdout.write(
+      `${path}: ok (${loaded.files.length} file${loaded.files.length === 1 ? "" : "s"}, ${loaded.config.connectors.length} connectors)\n`,
+    );
     return 0;
   }
   process.stderr.write(`${formatProblems(loaded.problems)}\n${loaded.problems.length} problem(s) in ${path}\n`);
@@ -96,7 +102,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`${formatProblems(error.problems)}\nplaint: the configuration has problems; nothing was started\n`);
+    if (error instanceof ConfigError)
+      process.stderr.write(
+        `${formatProblems(error.problems)}\nplaint: the configuration has problems; nothing was started\n`,
+      );
     else process.stderr.write(`plaint: ${describeError(error)}\n`);
     process.exitCode = 1;
   },

@@ -71,7 +71,10 @@ const envShape = {
   REDIS_URL: serviceUrl(["redis", "rediss"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a pino log level" }).default("info"),
   PLAINT_WORKER_CONCURRENCY: wholeNumber(1).default(64),
-  PLAINT_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, dots, dashes and underscores").default("plaint-intake"),
+  PLAINT_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, dots, dashes and underscores")
+    .default("plaint-intake"),
 };
 
 /** What to do about a bad variable; keyed like the shape so a new variable without a hint does not compile. */

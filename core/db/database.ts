@@ -139,7 +139,8 @@ async function openEmbedded(opts: OpenDatabaseOptions): Promise<Database> {
     ping: () => selectOne(prisma),
     sql: <Row>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<Row[]>(text, ...values),
     // Through Prisma's transaction, which holds PGlite's one connection for its whole length.
-    transaction: (work) => prisma.$transaction((tx) => work({ sql: (text, values) => tx.$queryRawUnsafe(text, ...values) })),
+    transaction: (work) =>
+      prisma.$transaction((tx) => work({ sql: (text, values) => tx.$queryRawUnsafe(text, ...values) })),
   };
 }
 
@@ -148,7 +149,9 @@ async function poolTransaction<T>(pool: pg.Pool, work: (client: SqlClient) => Pr
   let broken: unknown;
   try {
     await connection.query("BEGIN");
-    const result = await work({ sql: async <Row>(text: string, values: unknown[]) => (await connection.query(text, values)).rows as Row[] });
+    const result = await work({
+      sql: async <Row>(text: string, values: unknown[]) => (await connection.query(text, values)).rows as Row[],
+    });
     await connection.query("COMMIT");
     return result;
   } catch (error) {

@@ -10,7 +10,9 @@ export function acquireEmbeddedLock(dataDir: string): () => void {
   const lockFile = path.join(dataDir, "plaint.pid");
   const owner = embeddedOwner(dataDir);
   if (owner !== null && owner !== process.pid) {
-    throw new Error(`the embedded database in ${dataDir} is in use by process ${owner}; stop it first (or use its HTTP API)`);
+    throw new Error(
+      `the embedded database in ${dataDir} is in use by process ${owner}; stop it first (or use its HTTP API)`,
+    );
   }
   writeFileSync(lockFile, String(process.pid));
   return () => rmSync(lockFile, { force: true });

@@ -33,10 +33,16 @@ export function createAuthenticator(keys: readonly ApiKeyConfig[]) {
       const caller = identify(req.headers.authorization);
       if (!caller) {
         res.setHeader("WWW-Authenticate", 'Bearer realm="plaint"');
-        return sendError(res, 401, { error: "unauthorized", message: "missing or invalid API key (Authorization: Bearer <key>)" });
+        return sendError(res, 401, {
+          error: "unauthorized",
+          message: "missing or invalid API key (Authorization: Bearer <key>)",
+        });
       }
       if (rank[caller.role] < rank[minimum]) {
-        return sendError(res, 403, { error: "forbidden", message: `this needs the ${minimum} role; key "${caller.name}" is ${caller.role}` });
+        return sendError(res, 403, {
+          error: "forbidden",
+          message: `this needs the ${minimum} role; key "${caller.name}" is ${caller.role}`,
+        });
       }
       res.locals["caller"] = caller;
       next();

@@ -22,7 +22,8 @@ export function errorHandler(onUnexpected: (error: unknown) => void): ErrorReque
       const limit = (error as { limit?: number }).limit;
       return sendError(res, 413, { error: "payload_too_large", message: `request body exceeds ${limit} bytes` });
     }
-    if (type === "request.aborted") return sendError(res, 400, { error: "request_aborted", message: "request aborted" });
+    if (type === "request.aborted")
+      return sendError(res, 400, { error: "request_aborted", message: "request aborted" });
     onUnexpected(error);
     if (!res.headersSent) sendError(res, 500, { error: "internal", message: "internal error" });
   };

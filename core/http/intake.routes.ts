@@ -21,7 +21,11 @@ const listQuerySchema = z.strictObject({
  * `GET /v1/intake` lists intake-log items without their raw bodies (those hold customer text; an admin who
  * needs one reads it in the database). `POST /v1/intake/:id/replay` re-runs one item.
  */
-export function intakeRouter(prisma: PrismaClient, queue: JobQueue, requireRole: ReturnType<typeof createAuthenticator>): Router {
+export function intakeRouter(
+  prisma: PrismaClient,
+  queue: JobQueue,
+  requireRole: ReturnType<typeof createAuthenticator>,
+): Router {
   const router = Router();
 
   router.get(
@@ -54,7 +58,8 @@ export function intakeRouter(prisma: PrismaClient, queue: JobQueue, requireRole:
     requireRole("admin"),
     asyncRoute(async (req, res) => {
       const id = String(req.params["id"]);
-      if (!z.uuid().safeParse(id).success) return sendError(res, 404, { error: "not_found", message: `no intake item ${id}` });
+      if (!z.uuid().safeParse(id).success)
+        return sendError(res, 404, { error: "not_found", message: `no intake item ${id}` });
       const ids = await resetForReplay(prisma, { ids: [id], failedOnly: false });
       if (ids.length === 0) return sendError(res, 404, { error: "not_found", message: `no intake item ${id}` });
       await queue.enqueue(id);

@@ -10,7 +10,11 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
 }
 
 /** Validates a query string; on failure answers 400 naming every bad parameter and returns null. */
-export function parseQuery<Schema extends z.ZodType>(schema: Schema, req: Request, res: Response): z.output<Schema> | null {
+export function parseQuery<Schema extends z.ZodType>(
+  schema: Schema,
+  req: Request,
+  res: Response,
+): z.output<Schema> | null {
   const parsed = schema.safeParse(req.query);
   if (parsed.success) return parsed.data;
   sendError(res, 400, {

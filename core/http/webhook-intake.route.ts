@@ -30,7 +30,10 @@ export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
   const findConnector: RequestHandler = (req, res, next) => {
     const connector = byId.get(String(req.params["connectorId"]));
     if (!connector) {
-      return sendError(res, 404, { error: "unknown_connector", message: `no webhook connector "${String(req.params["connectorId"])}" is configured` });
+      return sendError(res, 404, {
+        error: "unknown_connector",
+        message: `no webhook connector "${String(req.params["connectorId"])}" is configured`,
+      });
     }
     res.locals["connector"] = connector;
     next();
@@ -60,7 +63,11 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   if (!verdict.valid) {
     deps.metrics.rejectedSignatures.inc({ connector: connector.id, reason: verdict.reason });
     log.warn({ reason: verdict.reason, ip: req.ip, bytes: request.rawBody.length }, "signature rejected");
-    return sendError(res, 401, { error: "invalid_signature", message: "signature verification failed", reason: verdict.reason });
+    return sendError(res, 401, {
+      error: "invalid_signature",
+      message: "signature verification failed",
+      reason: verdict.reason,
+    });
   }
 
   const accepted = definition.accept(connector, request);

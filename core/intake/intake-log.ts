@@ -51,7 +51,10 @@ export async function recordIntake(db: IntakeWriter, item: NewIntakeItem): Promi
   ]);
   const row = inserted[0];
   if (row) return { id: row.id, created: true, status };
-  const [existing] = await db.sql<{ id: string; status: IntakeStatus }>(selectIntake, [item.connectorId, item.externalId]);
+  const [existing] = await db.sql<{ id: string; status: IntakeStatus }>(selectIntake, [
+    item.connectorId,
+    item.externalId,
+  ]);
   if (!existing) throw new Error("intake item vanished between its insert and its read");
   return { id: existing.id, created: false, status: existing.status };
 }
@@ -62,11 +65,16 @@ export async function markIntakeFailed(prisma: PrismaClient, id: string, reason:
 }
 
 /** Puts items back to `received` for another run; returns the ids to enqueue. */
-export async function resetForReplay(prisma: PrismaClient, where: { ids?: string[]; failedOnly: boolean; since?: Date }): Promise<string[]> {
+export async function resetForReplay(
+  prisma: PrismaClient,
+  where: { ids?: string[]; failedOnly: boolean; since?: Date },
+): Promise<string[]> {
   const rows = await prisma.intakeItem.findMany({
     where: {
       ...(where.ids ? { id: { in: where.ids } } : {}),
-      status: { in: where.failedOnly ? ["failed", "rejected"] : ["failed", "rejected", "received", "processing", "processed"] },
+      status: {
+        in: where.failedOnly ? ["failed", "rejected"] : ["failed", "rejected", "received", "processing", "processed"],
+      },
       ...(where.since ? { receivedAt: { gte: where.since } } : {}),
     },
     select: { id: true },

@@ -139,7 +139,10 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
   const senders = fresh.length
     ? await findOrCreateSenders(
         tx,
-        fresh.map(({ item, message }) => ({ keys: senderIdentities(message, item.connectorId), displayName: message.from.name })),
+        fresh.map(({ item, message }) => ({
+          keys: senderIdentities(message, item.connectorId),
+          displayName: message.from.name,
+        })),
       )
     : [];
   const placements: Placement[] = [];
@@ -152,7 +155,14 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     let caseId = joined?.caseId;
     if (!caseId) {
       caseId = randomUUID();
-      newCases.push({ id: caseId, customer_id: sender.customerId, channel: message.channel, subject: message.subject, status: "new", team: settings.defaultTeam });
+      newCases.push({
+        id: caseId,
+        customer_id: sender.customerId,
+        channel: message.channel,
+        subject: message.subject,
+        status: "new",
+        team: settings.defaultTeam,
+      });
     }
     placed.set(placedKey(message.channel, message.externalId), { caseId, customerId: sender.customerId });
     placements.push({
@@ -172,7 +182,11 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
   if (placements.length > 0) {
     await insertRows(tx, messageTable, placements.map(messageRow));
     // Event ids follow the order of this list, so each case's trail reads created → routed → message_added.
-    await insertRows(tx, eventTable, placements.flatMap((placement) => events(placement, settings.defaultTeam)));
+    await insertRows(
+      tx,
+      eventTable,
+      placements.flatMap((placement) => events(placement, settings.defaultTeam)),
+    );
     await queueSideEffects(tx, settings.destinations, placements);
   }
   await markItemsDone(tx, items, new Set(placements.map((placement) => placement.intakeItemId)), alreadyStored);

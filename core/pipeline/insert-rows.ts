@@ -21,11 +21,18 @@ export async function insertRows<Row>(db: SqlClient, table: Table<Row>, rows: Ro
   const arrays = columns.map((column, index) => {
     const type = table.columns[column];
     const arrayType = type === "jsonb" || type === "timestamptz" ? "text" : type;
-    return { column, select: type === arrayType ? `c${index}` : `c${index}::${type}`, param: `$${index + 1}::${arrayType}[]` };
+    return {
+      column,
+      select: type === arrayType ? `c${index}` : `c${index}::${type}`,
+      param: `$${index + 1}::${arrayType}[]`,
+    };
   });
   const text = `INSERT INTO ${table.name} (${[...columns, ...extra.map(([name]) => name)].join(", ")})
     SELECT ${[...arrays.map((array) => array.select), ...extra.map(([, expression]) => expression)].join(", ")}
     FROM unnest(${arrays.map((array) => array.param).join(", ")}) AS t(${arrays.map((_, index) => `c${index}`).join(", ")})
     ${suffix}`;
-  await db.sql(text, columns.map((column) => rows.map((row) => row[column] ?? null)));
+  await db.sql(
+    text,
+    columns.map((column) => rows.map((row) => row[column] ?? null)),
+  );
 }

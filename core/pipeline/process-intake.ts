@@ -28,7 +28,10 @@ const maxRaceRetries = 3;
  * sees `processed`).
  */
 export function createIntakeHandler(deps: PipelineDependencies): IntakeJobHandler {
-  const batcher = new MicroBatcher<string>((ids) => processIntakeBatch(deps, ids), deps.batch ?? { maxBatch: 100, maxWaitMs: 5 });
+  const batcher = new MicroBatcher<string>(
+    (ids) => processIntakeBatch(deps, ids),
+    deps.batch ?? { maxBatch: 100, maxWaitMs: 5 },
+  );
   return async (intakeId, attempt) => {
     try {
       await batcher.submit(intakeId);
@@ -51,7 +54,11 @@ export async function processIntakeBatch(deps: PipelineDependencies, ids: string
 }
 
 /** Counts the attempt, skips finished items, normalizes the rest; bad input becomes that item's outcome. */
-async function loadAndNormalize(deps: PipelineDependencies, ids: string[], outcomes: Map<string, ItemOutcome>): Promise<IntakeMessages[]> {
+async function loadAndNormalize(
+  deps: PipelineDependencies,
+  ids: string[],
+  outcomes: Map<string, ItemOutcome>,
+): Promise<IntakeMessages[]> {
   // Counts the attempt and reads the item in one statement; finished items are neither counted nor returned.
   const items = await deps.database.sql<{ id: string; connectorId: string; rawBody: string; receivedAt: Date }>(
     `UPDATE intake_items SET attempts = attempts + 1
@@ -63,12 +70,16 @@ async function loadAndNormalize(deps: PipelineDependencies, ids: string[], outco
   for (const item of items) {
     const connectorConfig = deps.connectors.find((connector) => connector.id === item.connectorId);
     if (!connectorConfig) {
-      outcomes.set(item.id, { ok: false, error: new BadInputError(`connector "${item.connectorId}" is not in the configuration`) });
+      outcomes.set(item.id, {
+        ok: false,
+        error: new BadInputError(`connector "${item.connectorId}" is not in the configuration`),
+      });
       continue;
     }
     const normalized = connectorFor(connectorConfig).normalize(connectorConfig, item);
     if (normalized.ok) work.push({ intakeItemId: item.id, connectorId: item.connectorId, messages: normalized.value });
-    else outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
+    else
+      outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
   }
   return work;
 }
@@ -79,7 +90,10 @@ async function ingestTogether(deps: PipelineDependencies, work: IntakeMessages[]
     return true;
   } catch (error) {
     if (work.length === 1) return false;
-    deps.logger.debug({ size: work.length, reason: describeError(error) }, "batch failed; retrying its items one by one");
+    deps.logger.debug(
+      { size: work.length, reason: describeError(error) },
+      "batch failed; retrying its items one by one",
+    );
     return false;
   }
 }
@@ -102,7 +116,12 @@ function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<voi
   return deps.database.transaction((tx) => ingestMessages(tx, work, settings));
 }
 
-async function recordFailure(deps: PipelineDependencies, intakeId: string, attempt: JobAttempt, error: unknown): Promise<void> {
+async function recordFailure(
+  deps: PipelineDependencies,
+  intakeId: string,
+  attempt: JobAttempt,
+  error: unknown,
+): Promise<void> {
   const reason = describeError(error);
   const willRetry = !(error instanceof BadInputError) && !attempt.final;
   deps.logger.warn({ intakeId, attempt: attempt.number, willRetry, reason }, "intake processing failed");

@@ -30,10 +30,13 @@ describe("InProcessQueue", () => {
   it("retries transient failures with the attempt number and marks the last one final", async () => {
     const queue = new InProcessQueue({ maxAttempts: 3, backoffMs: 1 });
     const attempts: JobAttempt[] = [];
-    queue.consume(async (_id, attempt) => {
-      attempts.push(attempt);
-      throw new Error("database unavailable");
-    }, { concurrency: 1 });
+    queue.consume(
+      async (_id, attempt) => {
+        attempts.push(attempt);
+        throw new Error("database unavailable");
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue("x");
     await until(() => attempts.length === 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -48,10 +51,13 @@ describe("InProcessQueue", () => {
   it("never retries bad input", async () => {
     const queue = new InProcessQueue({ maxAttempts: 5, backoffMs: 1 });
     let runs = 0;
-    queue.consume(async () => {
-      runs++;
-      throw new BadInputError("no text");
-    }, { concurrency: 1 });
+    queue.consume(
+      async () => {
+        runs++;
+        throw new BadInputError("no text");
+      },
+      { concurrency: 1 },
+    );
     await queue.enqueue("x");
     await until(() => runs === 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -65,13 +71,16 @@ describe("InProcessQueue", () => {
     let running = 0;
     let peak = 0;
     let finished = 0;
-    queue.consume(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      running--;
-      finished++;
-    }, { concurrency: 3 });
+    queue.consume(
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running--;
+        finished++;
+      },
+      { concurrency: 3 },
+    );
     for (let i = 0; i < 10; i++) await queue.enqueue(`job-${i}`);
     await until(() => finished >= 1);
     await queue.close();

@@ -80,11 +80,14 @@ export class InProcessQueue implements JobQueue {
   }
 
   private scheduleRetry(job: Job): void {
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.waiting.push({ id: job.id, attempt: job.attempt + 1 });
-      this.pump();
-    }, backoffDelay(this.retry.backoffMs, job.attempt));
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        this.waiting.push({ id: job.id, attempt: job.attempt + 1 });
+        this.pump();
+      },
+      backoffDelay(this.retry.backoffMs, job.attempt),
+    );
     timer.unref();
     this.retryTimers.add(timer);
   }

@@ -39,7 +39,10 @@ export class MicroBatcher<Item> {
     this.processBatch(batch.map((entry) => entry.item)).then(
       (outcomes) =>
         batch.forEach((entry, index) => {
-          const outcome = outcomes[index] ?? { ok: false, error: new Error("the batch returned no outcome for this item") };
+          const outcome = outcomes[index] ?? {
+            ok: false,
+            error: new Error("the batch returned no outcome for this item"),
+          };
           if (outcome.ok) entry.resolve();
           else entry.reject(outcome.error);
         }),

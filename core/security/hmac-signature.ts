@@ -17,7 +17,8 @@ export interface HmacCheck {
 }
 
 export type SignatureVerdict = { valid: true } | { valid: false; reason: SignatureFailure };
-export type SignatureFailure = "missing-secret" | "missing-signature" | "malformed-signature" | "mismatch" | "stale-timestamp";
+export type SignatureFailure =
+  "missing-secret" | "missing-signature" | "malformed-signature" | "mismatch" | "stale-timestamp";
 
 /**
  * The one signature checker. Never throws: every failure is a verdict with a reason that can be counted and
@@ -38,7 +39,12 @@ export function verifyHmac(check: HmacCheck): SignatureVerdict {
 }
 
 /** Computes a signature the way `verifyHmac` expects it; used by senders (outbound webhooks, tests, bench). */
-export function signHmac(secret: string, algorithm: HmacAlgorithm, encoding: DigestEncoding, payload: string | Buffer): string {
+export function signHmac(
+  secret: string,
+  algorithm: HmacAlgorithm,
+  encoding: DigestEncoding,
+  payload: string | Buffer,
+): string {
   return createHmac(algorithm, secret).update(payload).digest(encoding);
 }
 
@@ -46,7 +52,11 @@ export function signHmac(secret: string, algorithm: HmacAlgorithm, encoding: Dig
  * Replay window: a timestamp (seconds since the epoch) older or further in the future than the tolerance
  * is refused, so a captured request cannot be replayed later.
  */
-export function isTimestampFresh(timestampSeconds: string | undefined, toleranceSeconds: number, nowMs = Date.now()): boolean {
+export function isTimestampFresh(
+  timestampSeconds: string | undefined,
+  toleranceSeconds: number,
+  nowMs = Date.now(),
+): boolean {
   if (timestampSeconds === undefined || !/^\d{1,12}$/.test(timestampSeconds)) return false;
   return Math.abs(nowMs / 1000 - Number(timestampSeconds)) <= toleranceSeconds;
 }

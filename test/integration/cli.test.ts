@@ -35,7 +35,10 @@ describe("plaint CLI", () => {
   it("refuses to start on a bad config, saying where", () => {
     const bad = path.join(dir, "bad-start.yaml");
     writeFileSync(bad, "apiKeys: []\n");
-    const result = plaint(["start"], { PLAINT_CONFIG: bad, PLAINT_DATA_DIR: mkdtempSync(path.join(tmpdir(), "plaint-cli-")) });
+    const result = plaint(["start"], {
+      PLAINT_CONFIG: bad,
+      PLAINT_DATA_DIR: mkdtempSync(path.join(tmpdir(), "plaint-cli-")),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${bad}:1:10 apiKeys`);
     expect(result.stderr).toContain("nothing was started");
@@ -47,22 +50,38 @@ describe("plaint CLI", () => {
     writeFileSync(good, complaint("cli-1", "Cli@Example.com"));
     writeFileSync(bad, JSON.stringify({ id: "cli-2", email: "a@example.com" }));
 
-    const single = plaint(["parse", "--channel", "webhook", "--connector", "webform", good], { PLAINT_CONFIG: configPath });
+    const single = plaint(["parse", "--channel", "webhook", "--connector", "webform", good], {
+      PLAINT_CONFIG: configPath,
+    });
     expect(single.code).toBe(0);
-    expect(JSON.parse(single.stdout)).toMatchObject({ channel: "webhook", externalId: "cli-1", from: { address: "cli@example.com" }, kind: "message" });
+    expect(JSON.parse(single.stdout)).toMatchObject({
+      channel: "webhook",
+      externalId: "cli-1",
+      from: { address: "cli@example.com" },
+      kind: "message",
+    });
 
     const several = plaint(["parse", good, bad], { PLAINT_CONFIG: configPath });
     expect(several.code).toBe(1);
-    const lines = several.stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+    const lines = several.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as unknown);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ file: good, result: { externalId: "cli-1" } });
-    expect(lines[1]).toStrictEqual({ file: bad, error: { error: "invalid_payload", message: "missing", path: "/message" } });
+    expect(lines[1]).toStrictEqual({
+      file: bad,
+      error: { error: "invalid_payload", message: "missing", path: "/message" },
+    });
   });
 
   it("db migrate then replay --failed re-runs failed items in embedded mode", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "plaint-cli-"));
     const env = { PLAINT_CONFIG: configPath, PLAINT_DATA_DIR: dataDir };
-    expect(plaint(["db", "migrate"], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^applied \d+_init/) });
+    expect(plaint(["db", "migrate"], env)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^applied \d+_init/),
+    });
     expect(plaint(["db", "migrate"], env).stdout).toContain("is up to date");
 
     const database = await openDatabase({ dataDir, migrate: false });
@@ -73,7 +92,10 @@ describe("plaint CLI", () => {
       rawBody: complaint("replay-1"),
       receivedAt: new Date(),
     });
-    await database.prisma.intakeItem.update({ where: { id: item.id }, data: { status: "failed", error: "TransientError: database was down" } });
+    await database.prisma.intakeItem.update({
+      where: { id: item.id },
+      data: { status: "failed", error: "TransientError: database was down" },
+    });
     await database.close();
 
     const replay = plaint(["replay", "--failed"], env);
@@ -81,7 +103,10 @@ describe("plaint CLI", () => {
     expect(JSON.parse(replay.stdout)).toStrictEqual({ replayed: 1, failed: 0, mode: "inline" });
 
     const after = await openDatabase({ dataDir, migrate: false });
-    expect(await after.prisma.intakeItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({ status: "processed", error: null });
+    expect(await after.prisma.intakeItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+      status: "processed",
+      error: null,
+    });
     expect(await after.prisma.message.count({ where: { externalId: "replay-1" } })).toBe(1);
     await after.close();
   });

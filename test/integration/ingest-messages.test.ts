@@ -53,13 +53,18 @@ describe("ingestMessages", () => {
   }
   const run = (items: IntakeMessages[]) => database.transaction((tx) => ingestMessages(tx, items, settings));
   const caseOf = (externalId: string) =>
-    database.prisma.message.findFirstOrThrow({ where: { externalId }, include: { case: { include: { events: { orderBy: { id: "asc" } } } } } });
+    database.prisma.message.findFirstOrThrow({
+      where: { externalId },
+      include: { case: { include: { events: { orderBy: { id: "asc" } } } } },
+    });
 
   it("recognises one new customer across a batch and links the weaker identity", async () => {
     const first = message({ from: { address: "bo@example.com", phone: "+442079460958", name: "Bo" } });
     const second = message({ from: { address: "bo@example.com", name: "Bo" } });
     await run([await intakeFor(first), await intakeFor(second)]);
-    const identities = await database.prisma.identity.findMany({ where: { customer: { identities: { some: { value: "bo@example.com" } } } } });
+    const identities = await database.prisma.identity.findMany({
+      where: { customer: { identities: { some: { value: "bo@example.com" } } } },
+    });
     expect(identities.map((identity) => [identity.kind, identity.value]).sort()).toStrictEqual([
       ["email", "bo@example.com"],
       ["phone", "+442079460958"],
@@ -87,7 +92,11 @@ describe("ingestMessages", () => {
       ["message_added", `thread: in-reply-to ${original.externalId}`],
     ]);
     const outbox = await database.prisma.outboxItem.findMany({ where: { caseId: kase.caseId } });
-    expect(outbox.map((row) => (row.payload as { event: string }).event).sort()).toStrictEqual(["case.created", "message.added", "message.added"]);
+    expect(outbox.map((row) => (row.payload as { event: string }).event).sort()).toStrictEqual([
+      "case.created",
+      "message.added",
+      "message.added",
+    ]);
   });
 
   it("joins by case tag only the customer's own case, and opens a follow-up for a closed one", async () => {
@@ -121,7 +130,9 @@ describe("ingestMessages", () => {
     const statusOnly = await intakeFor(message({ kind: "status" }));
     await run([redelivery, statusOnly]);
     expect(await database.prisma.message.count({ where: { externalId: original.externalId } })).toBe(1);
-    const items = await database.prisma.intakeItem.findMany({ where: { id: { in: [redelivery.intakeItemId, statusOnly.intakeItemId] } } });
+    const items = await database.prisma.intakeItem.findMany({
+      where: { id: { in: [redelivery.intakeItemId, statusOnly.intakeItemId] } },
+    });
     expect(Object.fromEntries(items.map((item) => [item.id, item.status]))).toStrictEqual({
       [redelivery.intakeItemId]: "processed",
       [statusOnly.intakeItemId]: "ignored",
@@ -140,7 +151,13 @@ describe("processIntakeBatch", () => {
 
   it("gives each item of a batch its own outcome", async () => {
     const { config } = writeTestConfig();
-    const deps = { database, connectors: config.connectors, defaultTeam: "support", destinations: [], logger: createLogger("silent") };
+    const deps = {
+      database,
+      connectors: config.connectors,
+      defaultTeam: "support",
+      destinations: [],
+      logger: createLogger("silent"),
+    };
     const record = (connectorId: string, externalId: string, rawBody: string) =>
       recordIntake(database, { connectorId, channel: "webhook", externalId, rawBody, receivedAt: new Date() });
     const good = await record("webform", "good-1", complaint("good-1"));

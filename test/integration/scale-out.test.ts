@@ -7,7 +7,15 @@ import type { PrismaClient } from "../../core/db/generated/client";
 import { migrateOnly } from "../../core/db/database";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 import { testRedisUrl } from "../support/redis";
-import { complaint, eventually, postWebhook, randomQueueName, testEnv, webhookSecret, writeTestConfig } from "../support/test-hub";
+import {
+  complaint,
+  eventually,
+  postWebhook,
+  randomQueueName,
+  testEnv,
+  webhookSecret,
+  writeTestConfig,
+} from "../support/test-hub";
 import { assertRunning, spawnWorker, stopWorker } from "../support/worker-process";
 
 /**

@@ -37,7 +37,10 @@ describe("webhook intake on the embedded hub", () => {
     messages: await hub.database.prisma.message.count(),
   });
   const api = (pathName: string, key = viewerKey) =>
-    fetch(`${baseUrl}${pathName}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+    fetch(`${baseUrl}${pathName}`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({
+      status: r.status,
+      json: (await r.json()) as any,
+    }));
 
   it("turns a signed webhook into a case with its message and events", async () => {
     const body = complaint("e2e-1", "Ana@Example.com");
@@ -51,7 +54,13 @@ describe("webhook intake on the embedded hub", () => {
     });
     expect(list.json.cases).toHaveLength(1);
     const kase = list.json.cases[0];
-    expect(kase).toMatchObject({ status: "new", team: "support", channel: "webhook", subject: "Order e2e-1", reference: `C-${kase.number}` });
+    expect(kase).toMatchObject({
+      status: "new",
+      team: "support",
+      channel: "webhook",
+      subject: "Order e2e-1",
+      reference: `C-${kase.number}`,
+    });
 
     const detail = await api(`/v1/cases/${kase.reference}`);
     expect(detail.status).toBe(200);
@@ -63,9 +72,15 @@ describe("webhook intake on the embedded hub", () => {
       text: "Complaint e2e-1: my order arrived broken.",
       sender: { kind: "email", value: "ana@example.com" },
     });
-    expect(detail.json.events.map((event: { type: string }) => event.type)).toStrictEqual(["created", "routed", "message_added"]);
+    expect(detail.json.events.map((event: { type: string }) => event.type)).toStrictEqual([
+      "created",
+      "routed",
+      "message_added",
+    ]);
     const outbox = await hub.database.prisma.outboxItem.findMany({ where: { caseId: kase.id } });
-    expect(outbox.map((item) => [item.destination, (item.payload as { event: string }).event])).toStrictEqual([["crm", "case.created"]]);
+    expect(outbox.map((item) => [item.destination, (item.payload as { event: string }).event])).toStrictEqual([
+      ["crm", "case.created"],
+    ]);
   });
 
   it("answers a redelivery with 200 duplicate and stores nothing new", async () => {
@@ -73,33 +88,66 @@ describe("webhook intake on the embedded hub", () => {
     const first = await postWebhook(baseUrl, body);
     const again = await postWebhook(baseUrl, body);
     expect(first.status).toBe(202);
-    expect(again).toStrictEqual({ status: 200, json: { status: "duplicate", intakeIds: (first.json as { intakeIds: string[] }).intakeIds } });
+    expect(again).toStrictEqual({
+      status: 200,
+      json: { status: "duplicate", intakeIds: (first.json as { intakeIds: string[] }).intakeIds },
+    });
     await eventually(async () => (await hub.database.prisma.message.count({ where: { externalId: "dup-1" } })) === 1);
   });
 
   describe("bad input", () => {
     it("404s an unknown connector", async () => {
       const body = complaint("x");
-      const response = await fetch(`${baseUrl}/v1/intake/webhook/nope`, { method: "POST", body, headers: signedHeaders(body) });
+      const response = await fetch(`${baseUrl}/v1/intake/webhook/nope`, {
+        method: "POST",
+        body,
+        headers: signedHeaders(body),
+      });
       expect(response.status).toBe(404);
-      expect(await response.json()).toStrictEqual({ error: "unknown_connector", message: 'no webhook connector "nope" is configured' });
+      expect(await response.json()).toStrictEqual({
+        error: "unknown_connector",
+        message: 'no webhook connector "nope" is configured',
+      });
     });
 
     it.each([
-      ["a tampered body", (body: string) => ({ body: body.replace("broken", "fine"), headers: signedHeaders(body) }), "mismatch"],
-      ["a wrong secret", (body: string) => ({ body, headers: signedHeaders(body, "another-secret-0123456789") }), "mismatch"],
-      ["no signature header", (body: string) => ({ body, headers: { ...signedHeaders(body), "x-signature": "" } }), "missing-signature"],
-      ["a stale timestamp", (body: string) => ({ body, headers: signedHeaders(body, webhookSecret, Math.floor(Date.now() / 1000) - 3600) }), "stale-timestamp"],
-      ["no timestamp", (body: string) => {
-        const headers: Record<string, string> = signedHeaders(body);
-        delete headers["x-timestamp"];
-        return { body, headers };
-      }, "stale-timestamp"],
+      [
+        "a tampered body",
+        (body: string) => ({ body: body.replace("broken", "fine"), headers: signedHeaders(body) }),
+        "mismatch",
+      ],
+      [
+        "a wrong secret",
+        (body: string) => ({ body, headers: signedHeaders(body, "another-secret-0123456789") }),
+        "mismatch",
+      ],
+      [
+        "no signature header",
+        (body: string) => ({ body, headers: { ...signedHeaders(body), "x-signature": "" } }),
+        "missing-signature",
+      ],
+      [
+        "a stale timestamp",
+        (body: string) => ({ body, headers: signedHeaders(body, webhookSecret, Math.floor(Date.now() / 1000) - 3600) }),
+        "stale-timestamp",
+      ],
+      [
+        "no timestamp",
+        (body: string) => {
+          const headers: Record<string, string> = signedHeaders(body);
+          delete headers["x-timestamp"];
+          return { body, headers };
+        },
+        "stale-timestamp",
+      ],
     ])("401s %s and stores nothing", async (_name, build, reason) => {
       const before = await count();
       const { body, headers } = build(complaint("sig-test"));
       const response = await postWebhook(baseUrl, body, headers);
-      expect(response).toStrictEqual({ status: 401, json: { error: "invalid_signature", message: "signature verification failed", reason } });
+      expect(response).toStrictEqual({
+        status: 401,
+        json: { error: "invalid_signature", message: "signature verification failed", reason },
+      });
       expect(await count()).toStrictEqual(before);
     });
 
@@ -110,7 +158,9 @@ describe("webhook intake on the embedded hub", () => {
         status: 400,
         json: { error: "invalid_payload", message: "missing", path: "/message", intakeId: expect.any(String) },
       });
-      const stored = await hub.database.prisma.intakeItem.findUniqueOrThrow({ where: { id: (response.json as { intakeId: string }).intakeId } });
+      const stored = await hub.database.prisma.intakeItem.findUniqueOrThrow({
+        where: { id: (response.json as { intakeId: string }).intakeId },
+      });
       expect(stored).toMatchObject({ status: "rejected", error: "/message: missing", rawBody: body });
       expect(await hub.database.prisma.message.count({ where: { intakeItemId: stored.id } })).toBe(0);
     });
@@ -128,7 +178,10 @@ describe("webhook intake on the embedded hub", () => {
       const before = await count();
       const body = JSON.stringify({ id: "big", message: "x".repeat(5000), email: "a@example.com" });
       const response = await postWebhook(baseUrl, body);
-      expect(response).toStrictEqual({ status: 413, json: { error: "payload_too_large", message: "request body exceeds 4096 bytes" } });
+      expect(response).toStrictEqual({
+        status: 413,
+        json: { error: "payload_too_large", message: "request body exceeds 4096 bytes" },
+      });
       expect(await count()).toStrictEqual(before);
     });
   });
@@ -137,7 +190,10 @@ describe("webhook intake on the embedded hub", () => {
     it("401s without a key and 403s a viewer replaying", async () => {
       const anonymous = await fetch(`${baseUrl}/v1/cases`);
       expect(anonymous.status).toBe(401);
-      expect(await anonymous.json()).toStrictEqual({ error: "unauthorized", message: "missing or invalid API key (Authorization: Bearer <key>)" });
+      expect(await anonymous.json()).toStrictEqual({
+        error: "unauthorized",
+        message: "missing or invalid API key (Authorization: Bearer <key>)",
+      });
       const bad = await api("/v1/cases", "not-a-real-key-at-all");
       expect(bad.status).toBe(401);
       const response = await fetch(`${baseUrl}/v1/intake/00000000-0000-0000-0000-000000000000/replay`, {
@@ -145,7 +201,10 @@ describe("webhook intake on the embedded hub", () => {
         headers: { authorization: `Bearer ${viewerKey}` },
       });
       expect(response.status).toBe(403);
-      expect(await response.json()).toStrictEqual({ error: "forbidden", message: 'this needs the admin role; key "test-viewer" is viewer' });
+      expect(await response.json()).toStrictEqual({
+        error: "forbidden",
+        message: 'this needs the admin role; key "test-viewer" is viewer',
+      });
     });
 
     it("400s an invalid filter", async () => {
@@ -170,7 +229,10 @@ describe("webhook intake on the embedded hub", () => {
       expect(failed.json.items.length).toBeGreaterThan(0);
       expect(failed.json.items[0]).not.toHaveProperty("rawBody");
       const item = failed.json.items.find((candidate: { error: string }) => candidate.error === "/message: missing");
-      const replay = await fetch(`${baseUrl}/v1/intake/${item.id}/replay`, { method: "POST", headers: { authorization: `Bearer ${adminKey}` } });
+      const replay = await fetch(`${baseUrl}/v1/intake/${item.id}/replay`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
       expect(replay.status).toBe(202);
       // The body still lacks text, so the worker fails it as bad input, without retrying, with the reason.
       const after = await eventually(async () => {

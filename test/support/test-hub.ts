@@ -46,7 +46,14 @@ export function writeTestConfig(): { configPath: string; config: PlaintConfig; d
 }
 
 export function testEnv(overrides: Partial<PlaintEnv> & { dataDir: string; configPath: string }): PlaintEnv {
-  return { port: 0, host: "127.0.0.1", logLevel: "silent", workerConcurrency: 64, queueName: randomQueueName(), ...overrides };
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    logLevel: "silent",
+    workerConcurrency: 64,
+    queueName: randomQueueName(),
+    ...overrides,
+  };
 }
 
 export function randomQueueName(): string {
@@ -54,7 +61,11 @@ export function randomQueueName(): string {
 }
 
 /** Headers a correct sender would send for `body`. */
-export function signedHeaders(body: string, secret = webhookSecret, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signedHeaders(
+  body: string,
+  secret = webhookSecret,
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   return {
     "content-type": "application/json",
     "x-timestamp": String(timestamp),
@@ -63,10 +74,20 @@ export function signedHeaders(body: string, secret = webhookSecret, timestamp = 
 }
 
 export function complaint(id: string, email = `customer-${id}@example.com`): string {
-  return JSON.stringify({ id, message: `Complaint ${id}: my order arrived broken.`, subject: `Order ${id}`, email, name: "Test Customer" });
+  return JSON.stringify({
+    id,
+    message: `Complaint ${id}: my order arrived broken.`,
+    subject: `Order ${id}`,
+    email,
+    name: "Test Customer",
+  });
 }
 
-export async function postWebhook(baseUrl: string, body: string, headers = signedHeaders(body)): Promise<{ status: number; json: unknown }> {
+export async function postWebhook(
+  baseUrl: string,
+  body: string,
+  headers = signedHeaders(body),
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${baseUrl}/v1/intake/webhook/webform`, { method: "POST", body, headers });
   return { status: response.status, json: await response.json() };
 }

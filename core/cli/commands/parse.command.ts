@@ -47,7 +47,10 @@ function parseFile(config: PlaintConfig, options: ParseOptions, file: string): R
       : undefined;
   if (!connector) {
     const known = channelConnectors.map((candidate) => candidate.id).join(", ") || "none";
-    return err({ error: "unknown_connector", message: `name a ${options.channel} connector with --connector (configured: ${known})` });
+    return err({
+      error: "unknown_connector",
+      message: `name a ${options.channel} connector with --connector (configured: ${known})`,
+    });
   }
   let rawBody: string;
   try {

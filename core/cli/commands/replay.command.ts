@@ -24,7 +24,11 @@ export async function runReplay(env: PlaintEnv, config: PlaintConfig, options: R
     return 1;
   }
   const release = env.databaseUrl ? () => undefined : acquireEmbeddedLock(env.dataDir);
-  const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, migrate: !env.databaseUrl });
+  const database = await openDatabase({
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    migrate: !env.databaseUrl,
+  });
   try {
     const ids = await resetForReplay(database.prisma, { failedOnly: options.failedOnly, since, ids: options.ids });
     if (env.redisUrl) {
