@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
+import { Queue } from "bullmq";
 import { startHub, type Hub } from "../../core/hub";
 import type { PrismaClient } from "../../core/db/generated/client";
 import { migrateOnly } from "../../core/db/database";
@@ -34,8 +35,10 @@ describe("scale-out on PostgreSQL + Redis", () => {
     redisUrl = await testRedisUrl();
   });
   afterEach(async () => {
-    await Promise.all(children.splice(0).map(stopWorker));
+    // SIGTERM is a graceful shutdown: running jobs finish, connections close, and the worker exits 0.
+    const exitCodes = await Promise.all(children.splice(0).map(stopWorker));
     await Promise.all(hubs.splice(0).map((hub) => hub.stop()));
+    expect(exitCodes.every((code) => code === 0)).toBe(true);
   });
   afterAll(async () => {
     await database?.drop();
@@ -58,7 +61,13 @@ describe("scale-out on PostgreSQL + Redis", () => {
       PLAINT_QUEUE_NAME: env.queueName,
       TEST_WEBHOOK_SECRET: webhookSecret,
     };
-    return { hub, prisma: hub.database.prisma, baseUrl: `http://127.0.0.1:${hub.port}`, childEnv };
+    return {
+      hub,
+      prisma: hub.database.prisma,
+      baseUrl: `http://127.0.0.1:${hub.port}`,
+      childEnv,
+      queueName: env.queueName,
+    };
   }
 
   it("stores one message and one case when the same webhook arrives 50 times at once", async () => {
@@ -85,8 +94,14 @@ describe("scale-out on PostgreSQL + Redis", () => {
     children.push(doomed);
     await eventually(async () => (await processedCount(setup.prisma, children)) >= 20, 30_000, 5);
     doomed.kill("SIGKILL");
+    await new Promise((resolve) => doomed.once("exit", resolve));
     const processedAtKill = await setup.prisma.intakeItem.count({ where: { status: "processed" } });
     expect(processedAtKill).toBeLessThan(total);
+    // Jobs the dead worker had taken and not finished: they are what a crash could lose or double.
+    const queue = new Queue(setup.queueName, { connection: { url: redisUrl as string } });
+    const activeAtKill = await queue.getActiveCount();
+    await queue.close();
+    expect(activeAtKill).toBeGreaterThan(0);
 
     children.splice(0, 1);
     children.push(spawnWorker(setup.childEnv));
