@@ -41,8 +41,11 @@ export interface ConnectorDefinition<Config extends { id: string }> {
   verify(config: Config, request: InboundRequest): SignatureVerdict;
   /** Splits a verified request into intake items, or says what is wrong with it. */
   accept(config: Config, request: InboundRequest): Result<IntakeCandidate[], PayloadProblem>;
-  /** Turns one stored intake item into canonical messages. */
-  normalize(config: Config, item: StoredIntake): Result<CanonicalMessage[], PayloadProblem>;
+  /** Turns one stored intake item into canonical messages (asynchronous where the parser is, as for MIME). */
+  normalize(
+    config: Config,
+    item: StoredIntake,
+  ): Result<CanonicalMessage[], PayloadProblem> | Promise<Result<CanonicalMessage[], PayloadProblem>>;
 }
 
 /** Identity factory: keeps the config type flowing from the zod schema into every function. */

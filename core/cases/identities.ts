@@ -98,14 +98,12 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
 
   const results = senders.map((sender) => resolved.get(identityText(sender.keys[0] as IdentityKey)) as ResolvedSender);
   const weaker = senders.flatMap((sender, index) =>
-    sender.keys
-      .slice(1)
-      .map((key) => ({
-        key,
-        identityId: randomUUID(),
-        customerId: results[index]?.customerId as string,
-        displayName: sender.displayName ?? null,
-      })),
+    sender.keys.slice(1).map((key) => ({
+      key,
+      identityId: randomUUID(),
+      customerId: results[index]?.customerId as string,
+      displayName: sender.displayName ?? null,
+    })),
   );
   if (weaker.length > 0) await db.sql(insertIdentities(true), identityColumns(weaker));
   return results;

@@ -76,7 +76,7 @@ async function loadAndNormalize(
       });
       continue;
     }
-    const normalized = connectorFor(connectorConfig).normalize(connectorConfig, item);
+    const normalized = await connectorFor(connectorConfig).normalize(connectorConfig, item);
     if (normalized.ok) work.push({ intakeItemId: item.id, connectorId: item.connectorId, messages: normalized.value });
     else
       outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });

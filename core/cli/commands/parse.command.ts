@@ -16,21 +16,28 @@ type ParseError = { error: string; message: string; path?: string };
  * `plaint parse`: raw input → canonical message(s) as JSON, nothing stored. One file prints the result
  * itself; several print one `{"file","result"}` / `{"file","error"}` line each. Returns the exit code.
  */
-export function runParse(config: PlaintConfig, options: ParseOptions, write: (line: string) => void): number {
+export async function runParse(
+  config: PlaintConfig,
+  options: ParseOptions,
+  write: (line: string) => void,
+): Promise<number> {
   if (options.files.length === 0) {
     write(JSON.stringify({ error: "usage", message: "give at least one FILE to parse" }));
     return 1;
   }
-  const results = options.files.map((file) => ({ file, parsed: parseFile(config, options, file) }));
-  if (results.length === 1) {
-    const only = results[0]?.parsed;
-    write(JSON.stringify(only?.ok ? unwrapSingle(only.value) : only?.error, null, 2));
-    return only?.ok ? 0 : 1;
+  if (options.files.length === 1) {
+    const parsed = await parseFile(config, options, options.files[0] as string);
+    write(JSON.stringify(parsed.ok ? unwrapSingle(parsed.value) : parsed.error, null, 2));
+    return parsed.ok ? 0 : 1;
   }
-  for (const { file, parsed } of results) {
+  // One line per file as soon as it is parsed: a folder of thousands of mails is never held in memory at once.
+  let failures = 0;
+  for (const file of options.files) {
+    const parsed = await parseFile(config, options, file);
+    if (!parsed.ok) failures++;
     write(JSON.stringify(parsed.ok ? { file, result: unwrapSingle(parsed.value) } : { file, error: parsed.error }));
   }
-  return results.every(({ parsed }) => parsed.ok) ? 0 : 1;
+  return failures === 0 ? 0 : 1;
 }
 
 /** A payload with one message prints that message; a batch prints the array. */
@@ -38,7 +45,11 @@ function unwrapSingle(messages: CanonicalMessage[]): CanonicalMessage | Canonica
   return messages.length === 1 && messages[0] ? messages[0] : messages;
 }
 
-function parseFile(config: PlaintConfig, options: ParseOptions, file: string): Result<CanonicalMessage[], ParseError> {
+async function parseFile(
+  config: PlaintConfig,
+  options: ParseOptions,
+  file: string,
+): Promise<Result<CanonicalMessage[], ParseError>> {
   const channelConnectors = config.connectors.filter((connector) => connector.type === options.channel);
   const connector = options.connectorId
     ? channelConnectors.find((candidate) => candidate.id === options.connectorId)
@@ -58,7 +69,7 @@ function parseFile(config: PlaintConfig, options: ParseOptions, file: string): R
   } catch (error) {
     return err({ error: "unreadable_file", message: (error as Error).message });
   }
-  const parsed = connectorFor(connector).normalize(connector, { rawBody, receivedAt: new Date() });
+  const parsed = await connectorFor(connector).normalize(connector, { rawBody, receivedAt: new Date() });
   if (!parsed.ok) return err({ error: "invalid_payload", message: parsed.error.message, path: parsed.error.path });
   return ok(parsed.value);
 }

@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+/** What to do with a mail in the mailbox once the intake log has it. */
+export const afterIntakeActions = ["mark-seen", "move", "leave"] as const;
+
+/** The IMAP mailbox a connector reads. */
+export const imapMailboxSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(993),
+  /** Implicit TLS (port 993). With false, STARTTLS is used when the server offers it. */
+  tls: z.boolean().default(true),
+  user: z.string().min(1),
+  /** Password or app password; write `${ENV_VAR}`. */
+  secret: z.string().min(1),
+  folder: z.string().min(1).default("INBOX"),
+  afterIntake: z.enum(afterIntakeActions).default("mark-seen"),
+  /** Target folder when `afterIntake` is `move`. */
+  moveTo: z.string().min(1).optional(),
+  /** On the first connection, mails older than this (ISO date) are not backfilled. */
+  since: z.iso.date().optional(),
+  /** Seconds between polls when the server has no IDLE. */
+  pollSeconds: z.number().int().min(1).default(60),
+});
+
+/** How incoming mail is read and recognised. */
+export const emailParsingSchema = z.strictObject({
+  /** Our own addresses: mail from them is dropped (a loop). */
+  ownAddresses: z.array(z.string().min(3)).default(() => []),
+  /** Domain of our own Message-IDs: mail carrying one as its own Message-ID is ours coming back. */
+  messageIdDomain: z.string().min(1).optional(),
+  /** Regular expression finding the case tag in a subject; its first group is the case reference. */
+  caseTagPattern: z.string().default("\\[#(C-\\d+)\\]"),
+  /** Attachments larger than this keep their metadata only. */
+  maxAttachmentBytes: z.number().int().min(0).default(10_485_760),
+  /** Mails larger than this are failed in the intake log instead of parsed (bounded memory and time). */
+  maxMessageBytes: z.number().int().min(1024).default(26_214_400),
+});
+
+export const emailConnectorConfigSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes"),
+  type: z.literal("email"),
+  /** The address customers write to; replies are sent from it. */
+  address: z.email(),
+  imap: imapMailboxSchema,
+  parsing: emailParsingSchema.prefault({}),
+});
+
+export type EmailConnectorConfig = z.infer<typeof emailConnectorConfigSchema>;
+export type ImapMailboxConfig = z.infer<typeof imapMailboxSchema>;
+export type EmailParsingConfig = z.infer<typeof emailParsingSchema>;
