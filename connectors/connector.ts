@@ -37,15 +37,21 @@ export interface ConnectorDefinition<Config extends { id: string }> {
   type: string;
   channel: Channel;
   configSchema: z.ZodType<Config>;
-  /** Authenticity of the request. Called before anything is stored. */
-  verify(config: Config, request: InboundRequest): SignatureVerdict;
-  /** Splits a verified request into intake items, or says what is wrong with it. */
-  accept(config: Config, request: InboundRequest): Result<IntakeCandidate[], PayloadProblem>;
+  /** For connectors that are sent HTTP requests (webhooks); mail is fetched by a poller instead. */
+  http?: HttpIntake<Config>;
   /** Turns one stored intake item into canonical messages (asynchronous where the parser is, as for MIME). */
   normalize(
     config: Config,
     item: StoredIntake,
   ): Result<CanonicalMessage[], PayloadProblem> | Promise<Result<CanonicalMessage[], PayloadProblem>>;
+}
+
+/** How an HTTP connector takes a request in. */
+export interface HttpIntake<Config> {
+  /** Authenticity of the request. Called before anything is stored. */
+  verify(config: Config, request: InboundRequest): SignatureVerdict;
+  /** Splits a verified request into intake items, or says what is wrong with it. */
+  accept(config: Config, request: InboundRequest): Result<IntakeCandidate[], PayloadProblem>;
 }
 
 /** Identity factory: keeps the config type flowing from the zod schema into every function. */

@@ -13,31 +13,33 @@ export const webhookConnector = defineConnector({
   channel: "webhook",
   configSchema: webhookConnectorConfigSchema,
 
-  verify(config, request) {
-    const { signature } = config;
-    let signedPayload: Buffer = request.rawBody;
-    if (signature.timestampHeader) {
-      const timestamp = headerValue(request.headers, signature.timestampHeader);
-      if (!isTimestampFresh(timestamp, signature.toleranceSeconds, request.receivedAt.getTime())) {
-        return { valid: false, reason: "stale-timestamp" };
+  http: {
+    verify(config, request) {
+      const { signature } = config;
+      let signedPayload: Buffer = request.rawBody;
+      if (signature.timestampHeader) {
+        const timestamp = headerValue(request.headers, signature.timestampHeader);
+        if (!isTimestampFresh(timestamp, signature.toleranceSeconds, request.receivedAt.getTime())) {
+          return { valid: false, reason: "stale-timestamp" };
+        }
+        signedPayload = Buffer.concat([Buffer.from(`${timestamp}.`), request.rawBody]);
       }
-      signedPayload = Buffer.concat([Buffer.from(`${timestamp}.`), request.rawBody]);
-    }
-    return verifyHmac({
-      secret: config.secret,
-      algorithm: signature.algorithm,
-      encoding: signature.encoding,
-      prefix: signature.prefix,
-      signature: headerValue(request.headers, signature.header),
-      signedPayload,
-    });
-  },
+      return verifyHmac({
+        secret: config.secret,
+        algorithm: signature.algorithm,
+        encoding: signature.encoding,
+        prefix: signature.prefix,
+        signature: headerValue(request.headers, signature.header),
+        signedPayload,
+      });
+    },
 
-  accept(config, request) {
-    const rawBody = request.rawBody.toString("utf8");
-    const message = normalizeWebhook(rawBody, config.mapping, request.receivedAt);
-    if (!message.ok) return message;
-    return ok([{ externalId: message.value.externalId, rawBody }]);
+    accept(config, request) {
+      const rawBody = request.rawBody.toString("utf8");
+      const message = normalizeWebhook(rawBody, config.mapping, request.receivedAt);
+      if (!message.ok) return message;
+      return ok([{ externalId: message.value.externalId, rawBody }]);
+    },
   },
 
   normalize(config, item) {

@@ -25,7 +25,7 @@ export interface IntakeRouteDependencies {
  * is stored; payloads that do not fit the mapping are kept (as `rejected`) so they can be replayed after a fix.
  */
 export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
-  const byId = new Map(deps.connectors.filter((c) => c.type === "webhook").map((c) => [c.id, c]));
+  const byId = new Map(deps.connectors.filter((c) => connectorFor(c).http).map((c) => [c.id, c]));
   const router = Router();
   const findConnector: RequestHandler = (req, res, next) => {
     const connector = byId.get(String(req.params["connectorId"]));
@@ -51,7 +51,9 @@ export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
 
 async function intake(deps: IntakeRouteDependencies, req: Request, res: Response): Promise<void> {
   const connector = res.locals["connector"] as AnyConnectorConfig;
+  const http = connectorFor(connector).http;
   const definition = connectorFor(connector);
+  if (!http) throw new Error(`connector ${connector.id} takes no HTTP requests`);
   const request: InboundRequest = {
     rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     headers: req.headers,
@@ -59,7 +61,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   };
   const log = deps.logger.child({ connector: connector.id });
 
-  const verdict = definition.verify(connector, request);
+  const verdict = http.verify(connector, request);
   if (!verdict.valid) {
     deps.metrics.rejectedSignatures.inc({ connector: connector.id, reason: verdict.reason });
     log.warn({ reason: verdict.reason, ip: req.ip, bytes: request.rawBody.length }, "signature rejected");
@@ -70,7 +72,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
     });
   }
 
-  const accepted = definition.accept(connector, request);
+  const accepted = http.accept(connector, request);
   if (!accepted.ok) {
     const rawBody = request.rawBody.toString("utf8");
     const stored = await recordIntake(deps.intakeLog, {
