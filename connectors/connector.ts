@@ -21,6 +21,8 @@ export interface IntakeCandidate {
 export interface StoredIntake {
   rawBody: string;
   receivedAt: Date;
+  /** What the connector recorded beside the body (e.g. `encoding: "base64"` for raw mail). */
+  meta: Record<string, unknown>;
 }
 
 /** Why a payload was refused: a human sentence and where in the payload. */

@@ -60,10 +60,16 @@ async function loadAndNormalize(
   outcomes: Map<string, ItemOutcome>,
 ): Promise<IntakeMessages[]> {
   // Counts the attempt and reads the item in one statement; finished items are neither counted nor returned.
-  const items = await deps.database.sql<{ id: string; connectorId: string; rawBody: string; receivedAt: Date }>(
+  const items = await deps.database.sql<{
+    id: string;
+    connectorId: string;
+    rawBody: string;
+    receivedAt: Date;
+    meta: Record<string, unknown>;
+  }>(
     `UPDATE intake_items SET attempts = attempts + 1
      WHERE id = ANY($1::uuid[]) AND status NOT IN ('processed', 'ignored')
-     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt"`,
+     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt", meta`,
     [ids],
   );
   const work: IntakeMessages[] = [];

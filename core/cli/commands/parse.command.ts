@@ -69,7 +69,7 @@ async function parseFile(
   } catch (error) {
     return err({ error: "unreadable_file", message: (error as Error).message });
   }
-  const parsed = await connectorFor(connector).normalize(connector, { rawBody, receivedAt: new Date() });
+  const parsed = await connectorFor(connector).normalize(connector, { rawBody, receivedAt: new Date(), meta: {} });
   if (!parsed.ok) return err({ error: "invalid_payload", message: parsed.error.message, path: parsed.error.path });
   return ok(parsed.value);
 }
