@@ -1,5 +1,6 @@
 import type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "../core/config/connectors.schema";
 import type { ConnectorDefinition } from "./connector";
+import { emailConnector } from "./email/email.connector";
 import { webhookConnector } from "./webhook/webhook.connector";
 
 /** A validated connector entry of the config, any type. */
@@ -11,6 +12,7 @@ export type AnyConnectorConfig = ConnectorConfig;
  */
 export const connectorRegistry = {
   webhook: webhookConnector,
+  email: emailConnector,
 } satisfies { [Type in ConnectorType]: ConnectorDefinition<ConnectorConfigOf<Type>> };
 
 /** The definition that handles a configured connector. */

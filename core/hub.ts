@@ -10,6 +10,7 @@ import { findStrandedIntake } from "./intake/intake-log";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { createIntakeHandler } from "./pipeline/process-intake";
+import { startMailboxPollers } from "./pollers/mailbox-pollers";
 import { BullmqQueue } from "./queue/bullmq-queue";
 import { InProcessQueue } from "./queue/in-process-queue";
 import type { JobQueue } from "./queue/job-queue";
@@ -70,6 +71,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   }
 
   let sweep: NodeJS.Timeout | null = null;
+  let pollers: { stop(): Promise<void> } | null = null;
   if (role !== "serve") {
     const handler = createIntakeHandler({
       database,
@@ -87,6 +89,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       options.sweepEveryMs ?? 30_000,
     );
     sweep.unref();
+    // Mailboxes are read where the workers run; in scale-out an advisory lock picks one process per mailbox.
+    pollers = startMailboxPollers({ config, database, databaseUrl: env.databaseUrl, queue, logger });
   }
 
   const address = server?.address();
@@ -100,6 +104,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     logger,
     async stop() {
       if (sweep) clearInterval(sweep);
+      await pollers?.stop();
       if (server) {
         const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

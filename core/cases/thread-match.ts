@@ -38,18 +38,21 @@ export async function matchThread(
       return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
   }
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
+  // A bounce comes from the mail server, not the customer: it is matched by the Message-ID it returns, which is
+  // ours and unguessable, whoever the case belongs to.
+  const anyCustomer = message.flags.bounce;
   for (const parentId of parents) {
     const sibling = placed.get(placedKey(message.channel, parentId));
-    if (sibling?.customerId === customerId)
+    if (sibling && (anyCustomer || sibling.customerId === customerId))
       return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
   }
   if (parents.length === 0) return null;
   const [parent] = await db.sql<{ caseId: string; status: string; externalId: string }>(
     `SELECT c.id::text AS "caseId", c.status, m.external_id AS "externalId"
      FROM messages m JOIN cases c ON c.id = m.case_id
-     WHERE m.channel = $1 AND m.external_id = ANY($2::text[]) AND c.customer_id = $3::uuid
+     WHERE m.channel = $1 AND m.external_id = ANY($2::text[]) AND ($4 OR c.customer_id = $3::uuid)
      ORDER BY m.sent_at DESC LIMIT 1`,
-    [message.channel, parents, customerId],
+    [message.channel, parents, customerId, anyCustomer],
   );
   return parent
     ? { caseId: parent.caseId, status: parent.status, rule: "in-reply-to", evidence: parent.externalId }

@@ -21,7 +21,7 @@ Usage:
   plaint db new-migration NAME      write a migration for changes to prisma/schema.prisma (development)
   plaint replay [--failed] [--since ISO-DATE] [--id ID]...
                                     re-run intake-log items through the pipeline
-  plaint parse [--channel webhook] [--connector ID] FILE...
+  plaint parse [--channel email|webhook] [--connector ID] FILE...
                                     print the canonical message(s) of raw input as JSON; nothing is stored
 
 Environment: PORT, HOST, PLAINT_CONFIG, PLAINT_DATA_DIR, DATABASE_URL, REDIS_URL, LOG_LEVEL, PLAINT_WORKER_CONCURRENCY`;
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      channel: { type: "string", default: "webhook" },
+      channel: { type: "string" },
       connector: { type: "string" },
       failed: { type: "boolean", default: false },
       since: { type: "string" },

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { emailConnectorConfigSchema } from "../../connectors/email/email.schema";
 import { webhookConnectorConfigSchema } from "../../connectors/webhook/webhook.schema";
 
 /**
  * Every connector `type` the config accepts. Adding one here without a schema in {@link connectorConfigSchemas}
  * (or the other way round) is a compile error.
  */
-export const CONNECTOR_TYPES = ["webhook"] as const;
+export const CONNECTOR_TYPES = ["webhook", "email"] as const;
 
 /** The `type` of a connector entry in the config. */
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
@@ -20,6 +21,7 @@ type ConnectorSchemaFor<T extends ConnectorType> = z.ZodType<{ id: string; type:
  */
 export const connectorConfigSchemas = {
   webhook: webhookConnectorConfigSchema,
+  email: emailConnectorConfigSchema,
 } satisfies { [T in ConnectorType]: ConnectorSchemaFor<T> };
 
 type AnyConnectorConfigSchema = (typeof connectorConfigSchemas)[ConnectorType];

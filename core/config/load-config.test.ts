@@ -179,7 +179,8 @@ describe("loadConfig with a single file", () => {
     const file = write({ "plaint.yaml": variant({ 13: "    secret: ${WEBFORM_SECRET}" }) });
     const secret = "s3cret: [x] # not a comment {y}";
     const result = loadConfig(file, { WEBFORM_SECRET: secret });
-    expect(result.ok && result.config.connectors[0]?.secret).toBe(secret);
+    const connector = result.ok ? result.config.connectors[0] : undefined;
+    expect(connector?.type === "webhook" && connector.secret).toBe(secret);
   });
 
   it("reports a YAML syntax error with its line and stops there", () => {
@@ -226,15 +227,15 @@ describe("loadConfig with a single file", () => {
   });
 
   it("reports an unknown connector type, and a missing one, with the known types", () => {
-    const unknown = write({ "unknown.yaml": variant({ 12: "    type: email" }) });
+    const unknown = write({ "unknown.yaml": variant({ 12: "    type: telegram" }) });
     expect(problemsOf(loadConfig(unknown, {}))).toStrictEqual([
       problem(
         unknown,
         12,
         11,
         "connectors[0].type",
-        "Invalid discriminator value. Expected 'webhook'",
-        "use one of webhook",
+        "Invalid discriminator value. Expected 'webhook' | 'email'",
+        "use one of webhook, email",
       ),
     ]);
     const missing = write({ "missing.yaml": variant({ 12: null }) });
@@ -245,7 +246,7 @@ describe("loadConfig with a single file", () => {
         5,
         "connectors[0].type",
         'missing required key "type"',
-        'add "type:" to this mapping (one of webhook)',
+        'add "type:" to this mapping (one of webhook, email)',
       ),
     ]);
   });

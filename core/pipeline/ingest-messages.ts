@@ -152,6 +152,9 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     const sender = senders[index] as (typeof senders)[number];
     const match = hasThreadHints(message) ? await matchThread(tx, message, sender.customerId, placed) : null;
     const joined = match && activeCaseStatuses.includes(match.status as CaseStatus) ? match : null;
+    // Auto-replies, bounces and abuse reports join the case they answer, but never open one: a loop of
+    // out-of-office mails must not become a loop of cases.
+    if (!joined && isMachineMail(message)) continue;
     let caseId = joined?.caseId;
     if (!caseId) {
       caseId = randomUUID();
@@ -190,6 +193,10 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     await queueSideEffects(tx, settings.destinations, placements);
   }
   await markItemsDone(tx, items, new Set(placements.map((placement) => placement.intakeItemId)), alreadyStored);
+}
+
+function isMachineMail(message: CanonicalMessage): boolean {
+  return message.flags.autoReply || message.flags.bounce || message.flags.abuseReport;
 }
 
 function hasThreadHints(message: CanonicalMessage): boolean {

@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
-import { connectorFor } from "../../../connectors/registry";
+import { emailParsingSchema } from "../../../connectors/email/email.schema";
+import { connectorFor, type AnyConnectorConfig } from "../../../connectors/registry";
+import { normalizeEmailMessage } from "../../../normalizers/email/email.normalizer";
 import type { PlaintConfig } from "../../config/config.schema";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import { err, ok, type Result } from "../../result";
 
 export interface ParseOptions {
-  channel: string;
+  /** Absent: `.eml` files are email, anything else a webhook body. */
+  channel?: string | undefined;
   connectorId?: string;
   files: string[];
 }
@@ -50,26 +53,54 @@ async function parseFile(
   options: ParseOptions,
   file: string,
 ): Promise<Result<CanonicalMessage[], ParseError>> {
-  const channelConnectors = config.connectors.filter((connector) => connector.type === options.channel);
-  const connector = options.connectorId
-    ? channelConnectors.find((candidate) => candidate.id === options.connectorId)
-    : channelConnectors.length === 1
-      ? channelConnectors[0]
-      : undefined;
-  if (!connector) {
-    const known = channelConnectors.map((candidate) => candidate.id).join(", ") || "none";
-    return err({
-      error: "unknown_connector",
-      message: `name a ${options.channel} connector with --connector (configured: ${known})`,
-    });
-  }
-  let rawBody: string;
+  let raw: Buffer;
   try {
-    rawBody = readFileSync(file, "utf8");
+    raw = readFileSync(file);
   } catch (error) {
     return err({ error: "unreadable_file", message: (error as Error).message });
   }
-  const parsed = await connectorFor(connector).normalize(connector, { rawBody, receivedAt: new Date(), meta: {} });
+  const channel = options.channel ?? (file.toLowerCase().endsWith(".eml") ? "email" : "webhook");
+  const connector = pickConnector(config, channel, options.connectorId);
+  if (channel === "email" && !connector.ok && !options.connectorId) {
+    // Any mail can be parsed without a mailbox configured: the default parsing settings apply.
+    return fromNormalizer(await normalizeEmailMessage(raw, emailParsingSchema.parse({}), new Date()), (message) => [
+      message,
+    ]);
+  }
+  if (!connector.ok) return connector;
+  const stored =
+    channel === "email"
+      ? { rawBody: raw.toString("base64"), meta: { encoding: "base64" } }
+      : { rawBody: raw.toString("utf8"), meta: {} };
+  return fromNormalizer(
+    await connectorFor(connector.value).normalize(connector.value, { ...stored, receivedAt: new Date() }),
+    (messages) => messages,
+  );
+}
+
+function pickConnector(
+  config: PlaintConfig,
+  channel: string,
+  connectorId: string | undefined,
+): Result<AnyConnectorConfig, ParseError> {
+  const candidates = config.connectors.filter((connector) => connector.type === channel);
+  const connector = connectorId
+    ? candidates.find((candidate) => candidate.id === connectorId)
+    : candidates.length === 1
+      ? candidates[0]
+      : undefined;
+  if (connector) return ok(connector);
+  const known = candidates.map((candidate) => candidate.id).join(", ") || "none";
+  return err({
+    error: "unknown_connector",
+    message: `name a ${channel} connector with --connector (configured: ${known})`,
+  });
+}
+
+function fromNormalizer<T>(
+  parsed: Result<T, { path: string; message: string }>,
+  toMessages: (value: T) => CanonicalMessage[],
+): Result<CanonicalMessage[], ParseError> {
   if (!parsed.ok) return err({ error: "invalid_payload", message: parsed.error.message, path: parsed.error.path });
-  return ok(parsed.value);
+  return ok(toMessages(parsed.value));
 }

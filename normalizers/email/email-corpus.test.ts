@@ -1,0 +1,94 @@
+/**
+ * Corpus checks against ../shared/corpora/email (see its README). Skips cleanly when the folder is absent.
+ * Prints no mail bodies.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { listFiles, replyExpectations, replyMismatches, timed, wrapAsMail } from "./eval-corpus";
+
+// PLAINT_CORPORA points elsewhere (or nowhere, to check the skip).
+const corpora = process.env.PLAINT_CORPORA ?? path.resolve(__dirname, "../../../shared/corpora");
+const email = path.join(corpora, "email");
+const present = existsSync(email);
+if (!present) console.warn(`email corpus checks skipped: ${email} not found`);
+
+const files = (dir: string, extension = ".eml"): string[] =>
+  present ? listFiles(path.join(email, dir), extension) : [];
+const name = (file: string): string => path.basename(file);
+
+/**
+ * Files of bounces/ not recognised, with the reason: both are not delivery failures of a mail we sent.
+ * lhost-amazonses-12: an Amazon SES "Delivery" (success) notification; lhost-fml-02: a mailing list manager's
+ * "you are not a member" reply.
+ */
+const notBounces = new Set(["lhost-amazonses-12.eml", "lhost-fml-02.eml"]);
+
+function corpusSuite(): void {
+  const all = present ? listFiles(email, ".eml") : [];
+
+  it("has the corpus files", () => {
+    expect(all.length).toBeGreaterThan(400);
+  });
+
+  it.each(all.map((file) => [path.relative(email, file), file]))("parses %s", async (_label, file) => {
+    const { result } = await timed(readFileSync(file));
+    expect(result.ok ? "ok" : result.error.message).toBe("ok");
+  });
+
+  it.each(files("bounces").map((file) => [name(file), file]))("recognises the bounce %s", async (label, file) => {
+    const { result } = await timed(readFileSync(file));
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.flags.bounce).toBe(!notBounces.has(label));
+    if (result.value.flags.bounce) expect(result.value.bounce?.status).toMatch(/^[245]\.\d{1,3}\.\d{1,3}$/);
+  });
+
+  it.each(files("chatwoot").filter((file) => /auto_reply/.test(name(file))))("flags %s as auto-reply", async (file) => {
+    const { result } = await timed(readFileSync(file));
+    expect(result.ok && result.value.flags.autoReply).toBe(true);
+  });
+
+  it.each(files("chatwoot").filter((file) => /bounced/.test(name(file))))("flags %s as bounce", async (file) => {
+    const { result } = await timed(readFileSync(file));
+    expect(result.ok && result.value.flags.bounce).toBe(true);
+  });
+
+  // non_utf_encoded_mail carries X-Autoreply / Auto-Submitted / Precedence: bulk, so it is rightly flagged.
+  it.each(files("chatwoot").filter((file) => !/auto_reply|bounced|notification|non_utf_encoded/.test(name(file))))(
+    "does not flag the customer mail %s as auto-reply or bounce",
+    async (file) => {
+      const { result } = await timed(readFileSync(file));
+      expect(result.ok && { autoReply: result.value.flags.autoReply, bounce: result.value.flags.bounce }).toEqual({
+        autoReply: false,
+        bounce: false,
+      });
+    },
+  );
+
+  it.each(files("reply-parser", ".txt").map((file) => [path.basename(file, ".txt"), file]))(
+    "strips the quote of reply-parser's %s",
+    async (label, file) => {
+      const expected = replyExpectations[label];
+      if (!expected) return;
+      const { ms, result } = await timed(wrapAsMail(readFileSync(file, "utf8")));
+      if (!result.ok) throw new Error(result.error.message);
+      expect(replyMismatches(result.value.text, expected)).toStrictEqual([]);
+      expect(ms).toBeLessThan(2000);
+    },
+  );
+
+  // Stress / denial-of-service files: a generous budget for a 2-core machine.
+  it.each(files("mailparser").map((file) => [name(file), file]))(
+    "parses mailparser's %s in bounded time",
+    async (_l, file) => {
+      const { ms, result } = await timed(readFileSync(file));
+      expect(result.ok).toBe(true);
+      expect(ms).toBeLessThan(10_000);
+    },
+  );
+}
+
+if (present) describe("email corpus", corpusSuite);
+else
+  describe.skip("email corpus (not found)", () => {
+    it("needs ../shared/corpora", () => undefined);
+  });

@@ -1,0 +1,200 @@
+/**
+ * Evaluation of the email normaliser against the development corpora (../shared/corpora/email, see its README).
+ * Run after `npm run build`:  node dist/normalizers/email/eval-corpus.js [corpora-dir]
+ * Without an argument it looks for ../shared/corpora beside the repository.
+ * Prints counts only, never mail bodies. Exits 0, printing "skipped: corpus not found" when the folder is absent.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { EmailParsingConfig } from "../../connectors/email/email.schema";
+import type { CanonicalMessage } from "../canonical-message";
+import { normalizeEmailMessage } from "./email.normalizer";
+
+export const corpusParsing: EmailParsingConfig = {
+  ownAddresses: ["support@plaint.example"],
+  messageIdDomain: "plaint.example",
+  caseTagPattern: "\\[#(C-\\d+)\\]",
+  maxAttachmentBytes: 10_485_760,
+  maxMessageBytes: 26_214_400,
+};
+
+/** The corpora folder beside the repository, or null when it is not there. */
+export function findCorpora(explicit?: string): string | null {
+  if (explicit !== undefined) return existsSync(path.join(explicit, "email")) ? explicit : null;
+  const candidates = [
+    path.resolve(__dirname, "../../../shared/corpora"),
+    path.resolve(__dirname, "../../../../shared/corpora"),
+    "/work/shared/corpora",
+  ];
+  for (const candidate of candidates) {
+    if (candidate && existsSync(path.join(candidate, "email"))) return candidate;
+  }
+  return null;
+}
+
+export function listFiles(dir: string, extension: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, extension));
+    else if (name.endsWith(extension)) out.push(full);
+  }
+  return out;
+}
+
+/** A reply-parser fixture wrapped as a plain-text mail body. */
+export function wrapAsMail(body: string): string {
+  return [
+    "From: Sender <sender@example.com>",
+    "To: support@example.com",
+    "Subject: Re: question",
+    "Message-ID: <reply-fixture@example.com>",
+    "Date: Mon, 02 Mar 2026 10:00:00 +0000",
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: 8bit",
+    "",
+    body,
+  ].join("\r\n");
+}
+
+/**
+ * Expected `text` of github/email_reply_parser's fixtures, from that project's test/email_reply_parser_test.rb
+ * (exact where it asserts the visible text, otherwise what must and must not survive).
+ */
+export interface ReplyExpectation {
+  equals?: string;
+  startsWith?: string;
+  contains?: string[];
+  excludes?: string[];
+}
+
+export const replyExpectations: Record<string, ReplyExpectation> = {
+  email_1_1: { startsWith: "Hi folks", contains: ["Java HTTP API."], excludes: ["-Abhishek", "____"] },
+  email_1_2: { startsWith: "Hi,", contains: ["You can list the keys", "would do it."], excludes: ["Hi folks", "____"] },
+  email_1_3: { equals: "Oh thanks.\n\nHaving the function would be great." },
+  email_1_4: { equals: "Awesome! I haven't had another problem with it." },
+  email_1_5: { startsWith: "One: Here's what I've got.", contains: ["for a while."] },
+  email_1_6: { startsWith: "I get proper rendering as well.", excludes: ["Was this caching"] },
+  email_1_7: { startsWith: ":+1:", excludes: ["Steps 0-2"] },
+  email_1_8: {
+    startsWith: "I will reply under this one",
+    contains: ["and under this."],
+    excludes: ["okay?", "Hey there, this is my signature", "here's some stuff"],
+  },
+  email_2_1: { equals: "Outlook with a reply" },
+  email_2_2: { equals: "Outlook with a reply directly above line" },
+  email_2_3: { equals: "Outlook with a reply directly above line" },
+  email_iPhone: { equals: "Here is another email" },
+  email_BlackBerry: { equals: "Here is another email" },
+  email_multi_word_sent_from_my_mobile_device: { equals: "Here is another email" },
+  email_sent_from_my_not_signature: {
+    equals: "Here is another email\n\nSent from my desk, is much easier then my mobile phone.",
+  },
+  email_bullets: {
+    equals:
+      "test 2 this should list second\n\nand have spaces\n\nand retain this formatting\n\n\n   - how about bullets\n   - and another",
+  },
+  correct_sig: { equals: "this is an email with a correct -- signature." },
+  email_one_is_not_on: { contains: ["One outstanding question"], excludes: ["The good news"] },
+  greedy_on: { startsWith: "On your remote host you can run:", excludes: ["I am having an odd issue"] },
+  email_sig_delimiter_in_middle_of_line: { contains: ["this is not a signature.", "kthxbai"] },
+  pathological: { startsWith: "I think you're onto something.", excludes: ["shortening the reference"] },
+  // Only timed upstream; its long line is text ("A>>>…"), not a quote.
+  email_long_quote: { startsWith: "Hi folks" },
+};
+
+/** Problems with `text` against the expectation; empty when it meets it. */
+export function replyMismatches(text: string, expected: ReplyExpectation): string[] {
+  const problems: string[] = [];
+  if (expected.equals !== undefined && text !== expected.equals) problems.push("text differs from the expected text");
+  if (expected.startsWith !== undefined && !text.startsWith(expected.startsWith))
+    problems.push(`does not start with ${JSON.stringify(expected.startsWith)}`);
+  for (const part of expected.contains ?? []) if (!text.includes(part)) problems.push(`lost ${JSON.stringify(part)}`);
+  for (const part of expected.excludes ?? []) if (text.includes(part)) problems.push(`kept ${JSON.stringify(part)}`);
+  return problems;
+}
+
+export async function timed(
+  raw: Buffer | string,
+): Promise<{ ms: number; result: Awaited<ReturnType<typeof normalizeEmailMessage>> }> {
+  const started = process.hrtime.bigint();
+  const result = await normalizeEmailMessage(raw, corpusParsing, new Date("2026-03-02T10:00:00Z"));
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
+}
+
+async function main(): Promise<void> {
+  const corpora = findCorpora(process.argv[2]);
+  if (!corpora) {
+    console.log("skipped: corpus not found");
+    return;
+  }
+  const email = path.join(corpora, "email");
+  const started = Date.now();
+  let parsed = 0;
+  let refused = 0;
+  let crashed = 0;
+  let slowest = { file: "", ms: 0 };
+  const messages = new Map<string, CanonicalMessage>();
+  const files = listFiles(email, ".eml");
+  for (const file of files) {
+    try {
+      const { ms, result } = await timed(readFileSync(file));
+      if (ms > slowest.ms) slowest = { file: path.relative(email, file), ms };
+      if (result.ok) {
+        parsed += 1;
+        messages.set(file, result.value);
+      } else refused += 1;
+    } catch {
+      crashed += 1;
+    }
+  }
+  const bounceFiles = files.filter((file) => file.startsWith(path.join(email, "bounces") + path.sep));
+  const bouncesFound = bounceFiles.filter((file) => messages.get(file)?.flags.bounce === true);
+  const withRecipient = bounceFiles.filter((file) => (messages.get(file)?.bounce?.recipient ?? "") !== "");
+  const withOriginal = bounceFiles.filter((file) => messages.get(file)?.thread.inReplyTo !== undefined);
+  const autoReplyFiles = files.filter((file) => /auto_reply/.test(path.basename(file)));
+  const autoRepliesFound = autoReplyFiles.filter((file) => messages.get(file)?.flags.autoReply === true);
+  const autoFlaggedAll = [...messages.values()].filter((message) => message.flags.autoReply).length;
+
+  let replyOk = 0;
+  const replyMisses: string[] = [];
+  const replyFiles = listFiles(path.join(email, "reply-parser"), ".txt");
+  for (const file of replyFiles) {
+    const name = path.basename(file, ".txt");
+    const expected = replyExpectations[name];
+    if (!expected) continue;
+    const { result } = await timed(wrapAsMail(readFileSync(file, "utf8")));
+    const problems = result.ok ? replyMismatches(result.value.text, expected) : [result.error.message];
+    if (problems.length === 0) replyOk += 1;
+    else replyMisses.push(`${name}: ${problems.join("; ")}`);
+  }
+  const expectedCount = replyFiles.filter((file) => replyExpectations[path.basename(file, ".txt")]).length;
+
+  console.log(`corpus: ${corpora}`);
+  console.log(`eml files: ${files.length}, parsed: ${parsed}, refused (Result err): ${refused}, crashed: ${crashed}`);
+  console.log(`bounces recognised: ${bouncesFound.length}/${bounceFiles.length}`);
+  console.log(`  with recipient: ${withRecipient.length}/${bounceFiles.length}`);
+  console.log(`  with original Message-ID (thread.inReplyTo): ${withOriginal.length}/${bounceFiles.length}`);
+  for (const file of bounceFiles.filter((file) => !bouncesFound.includes(file)))
+    console.log(`  missed bounce: ${path.basename(file)}`);
+  console.log(`auto-reply fixtures flagged: ${autoRepliesFound.length}/${autoReplyFiles.length}`);
+  console.log(`auto-replies flagged across all parsed files: ${autoFlaggedAll}`);
+  for (const folder of ["bounces", "chatwoot", "mailparser", "stalwart"]) {
+    const inFolder = [...messages.entries()].filter(([file]) => file.startsWith(path.join(email, folder) + path.sep));
+    const flagged = inFolder.filter(([, message]) => message.flags.autoReply).length;
+    const bounced = inFolder.filter(([, message]) => message.flags.bounce).length;
+    console.log(`  ${folder}: ${inFolder.length} parsed, ${flagged} flagged auto-reply, ${bounced} flagged bounce`);
+  }
+  console.log(`reply-parser fixtures stripped as expected: ${replyOk}/${expectedCount}`);
+  for (const miss of replyMisses) console.log(`  miss ${miss}`);
+  console.log(`slowest mail: ${slowest.file} ${slowest.ms.toFixed(0)} ms; total ${Date.now() - started} ms`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
