@@ -36,15 +36,32 @@ export const emailParsingSchema = z.strictObject({
   maxMessageBytes: z.number().int().min(1024).default(26_214_400),
 });
 
+/** The SMTP server replies are sent through. Without it, replies on this mailbox's cases are refused. */
+export const smtpServerSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(587),
+  /** Implicit TLS (port 465). With false, STARTTLS is used when the server offers it. */
+  secure: z.boolean().default(false),
+  user: z.string().min(1).optional(),
+  /** Password; write `${ENV_VAR}`. */
+  secret: z.string().min(1).optional(),
+  /** Signs per-case reply addresses and our Message-IDs, so replies thread back and cannot be forged. */
+  signingSecret: z.string().min(16, "use a signing secret of at least 16 characters"),
+});
+
 export const emailConnectorConfigSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes"),
   type: z.literal("email"),
   /** The address customers write to; replies are sent from it. */
   address: z.email(),
+  /** Shown as the sender's name on replies. */
+  displayName: z.string().min(1).optional(),
   imap: imapMailboxSchema,
+  smtp: smtpServerSchema.optional(),
   parsing: emailParsingSchema.prefault({}),
 });
 
 export type EmailConnectorConfig = z.infer<typeof emailConnectorConfigSchema>;
 export type ImapMailboxConfig = z.infer<typeof imapMailboxSchema>;
 export type EmailParsingConfig = z.infer<typeof emailParsingSchema>;
+export type SmtpServerConfig = z.infer<typeof smtpServerSchema>;

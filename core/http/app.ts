@@ -6,6 +6,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import type { JobQueue } from "../queue/job-queue";
 import { createAuthenticator } from "./auth";
+import { caseMessagesRouter } from "./case-messages.route";
 import { casesRouter } from "./cases.routes";
 import { errorHandler, sendError } from "./http-errors";
 import { intakeRouter } from "./intake.routes";
@@ -57,11 +58,17 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(casesRouter(deps.database.prisma, requireRole));
+  app.use(caseMessagesRouter(deps.database, requireRole, replyChannels(deps.config)));
   app.use(intakeRouter(deps.database.prisma, deps.queue, requireRole));
 
   app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));
   app.use(errorHandler((error) => deps.logger.error({ reason: describeError(error) }, "request failed")));
   return app;
+}
+
+/** Email can be answered when some mailbox has an SMTP server; other channels' replies come with their issues. */
+function replyChannels(config: PlaintConfig): ReadonlySet<string> {
+  return new Set(config.connectors.some((connector) => connector.type === "email" && connector.smtp) ? ["email"] : []);
 }
 
 function check(result: PromiseSettledResult<void>): string {

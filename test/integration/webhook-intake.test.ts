@@ -207,6 +207,32 @@ describe("webhook intake on the embedded hub", () => {
       });
     });
 
+    it("refuses replies it cannot send, with the reason", async () => {
+      const post = (key: string, body: unknown) =>
+        fetch(`${baseUrl}/v1/cases/C-1/messages`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then(async (response) => ({ status: response.status, json: (await response.json()) }));
+      expect((await post(viewerKey, { text: "hi" })).status).toBe(403);
+      expect(await post(adminKey, { text: " " })).toStrictEqual({
+        status: 400,
+        json: {
+          error: "invalid_body",
+          message: "invalid reply",
+          problems: [{ field: "text", message: "write the reply's text" }],
+        },
+      });
+      expect(await post(adminKey, { text: "We are on it." })).toStrictEqual({
+        status: 409,
+        json: {
+          error: "reply_unsupported",
+          message: "replies through the webhook channel are not configured (email needs an smtp section)",
+        },
+      });
+      expect(await hub.database.prisma.message.count({ where: { direction: "out" } })).toBe(0);
+    });
+
     it("400s an invalid filter", async () => {
       const response = await api("/v1/cases?status=bogus");
       expect(response.status).toBe(400);

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { Router, json } from "express";
+import { z } from "zod";
+import { parseCaseNumber } from "../cases/case-number";
+import type { Database } from "../db/database";
+import { outboxKey } from "../pipeline/idempotency-key";
+import type { ApiCaller, createAuthenticator } from "./auth";
+import { sendError } from "./http-errors";
+import { asyncRoute } from "./route-helpers";
+
+const replySchema = z.strictObject({
+  text: z.string().trim().min(1, "write the reply's text"),
+  /** An automatic message (acknowledgement): marked as such, and never sent to no-reply addresses. */
+  automatic: z.boolean().default(false),
+});
+
+/**
+ * `POST /v1/cases/:id/messages`: an agent's reply to the customer, sent in the channel and thread the case
+ * came from. The message and its outbox row are written in one transaction; the outbox dispatcher sends it.
+ * An `Idempotency-Key` header makes a retried request return the first one's message instead of sending twice.
+ */
+export function caseMessagesRouter(
+  database: Database,
+  requireRole: ReturnType<typeof createAuthenticator>,
+  /** Channels a reply can be sent through with the current configuration. */
+  replyChannels: ReadonlySet<string>,
+): Router {
+  const router = Router();
+  router.post(
+    "/v1/cases/:id/messages",
+    requireRole("agent"),
+    json({ limit: "256kb" }),
+    asyncRoute(async (req, res) => {
+      const parsed = replySchema.safeParse(req.body);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
+        return sendError(res, 400, { error: "invalid_body", message: "invalid reply", problems });
+      }
+      const id = String(req.params["id"]);
+      const number = parseCaseNumber(id);
+      const kase = await database.prisma.case.findFirst({
+        where:
+          number !== null
+            ? { number }
+            : z.uuid().safeParse(id).success
+              ? { id }
+              : { id: "00000000-0000-0000-0000-000000000000" },
+        select: { id: true, channel: true },
+      });
+      if (!kase) return sendError(res, 404, { error: "not_found", message: `no case ${id}` });
+      if (!replyChannels.has(kase.channel)) {
+        return sendError(res, 409, {
+          error: "reply_unsupported",
+          message: `replies through the ${kase.channel} channel are not configured (email needs an smtp section)`,
+        });
+      }
+
+      const caller = res.locals["caller"] as ApiCaller;
+      const requestKey = req.header("idempotency-key");
+      const idempotencyKey = `out:${kase.id}:${requestKey ?? randomUUID()}`;
+      const existing = await database.prisma.message.findUnique({ where: { idempotencyKey }, select: { id: true } });
+      if (existing) return void res.status(200).json({ status: "duplicate", messageId: existing.id });
+
+      const destination = `reply:${kase.channel}`;
+      const messageId = await database.prisma.$transaction(async (tx) => {
+        const message = await tx.message.create({
+          data: {
+            idempotencyKey,
+            direction: "out",
+            channel: kase.channel,
+            caseId: kase.id,
+            text: parsed.data.text,
+            fullText: parsed.data.text,
+            flags: { automatic: parsed.data.automatic },
+            sentAt: new Date(),
+          },
+          select: { id: true },
+        });
+        await tx.outboxItem.create({
+          data: {
+            destination,
+            caseId: kase.id,
+            payload: { event: "reply", caseId: kase.id, messageId: message.id, automatic: parsed.data.automatic },
+            idempotencyKey: outboxKey(destination, "reply", message.id),
+          },
+        });
+        await tx.caseEvent.create({
+          data: {
+            caseId: kase.id,
+            actor: `apikey:${caller.name}`,
+            type: "reply_queued",
+            reason: parsed.data.automatic ? "automatic reply" : "agent reply",
+            data: { messageId: message.id, channel: kase.channel },
+          },
+        });
+        return message.id;
+      });
+      res.status(202).json({ status: "queued", messageId });
+    }),
+  );
+  return router;
+}
