@@ -11,6 +11,9 @@ import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { createIntakeHandler } from "./pipeline/process-intake";
 import { startMailboxPollers } from "./pollers/mailbox-pollers";
+import { OutboxDispatcher } from "./outbox/outbox-dispatcher";
+import { createEmailReplyHandler } from "../connectors/email/email-reply.handler";
+import type { ConnectorConfigOf } from "./config/connectors.schema";
 import { BullmqQueue } from "./queue/bullmq-queue";
 import { InProcessQueue } from "./queue/in-process-queue";
 import type { JobQueue } from "./queue/job-queue";
@@ -72,6 +75,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
   let sweep: NodeJS.Timeout | null = null;
   let pollers: { stop(): Promise<void> } | null = null;
+  let outbox: OutboxDispatcher | null = null;
   if (role !== "serve") {
     const handler = createIntakeHandler({
       database,
@@ -91,6 +95,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     sweep.unref();
     // Mailboxes are read where the workers run; in scale-out an advisory lock picks one process per mailbox.
     pollers = startMailboxPollers({ config, database, databaseUrl: env.databaseUrl, queue, logger });
+    const mailboxes = config.connectors.filter((c): c is ConnectorConfigOf<"email"> => c.type === "email");
+    outbox = new OutboxDispatcher({
+      database,
+      logger,
+      handlers: mailboxes.some((mailbox) => mailbox.smtp)
+        ? { "reply:email": createEmailReplyHandler(database, mailboxes) }
+        : {},
+    });
+    outbox.start();
   }
 
   const address = server?.address();
@@ -105,6 +118,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     async stop() {
       if (sweep) clearInterval(sweep);
       await pollers?.stop();
+      await outbox?.stop();
       if (server) {
         const closed = new Promise<void>((resolve) => server?.close(() => resolve()));
         server.closeIdleConnections();

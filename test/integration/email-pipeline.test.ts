@@ -4,8 +4,11 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { loadConfigOrThrow } from "../../core/config/load-config";
 import { startHub, type Hub } from "../../core/hub";
+import type { AddressInfo } from "node:net";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer } from "smtp-server";
 import { createFolder, dovecot, ensureDovecot, withImap } from "../support/dovecot";
-import { eventually, testConfigYaml, testEnv, webhookSecret } from "../support/test-hub";
+import { adminKey, eventually, testConfigYaml, testEnv, webhookSecret } from "../support/test-hub";
 
 /**
  * Mail end to end on the embedded hub: a real Dovecot mailbox → IMAP intake → intake log → worker → cases.
@@ -15,9 +18,11 @@ import { eventually, testConfigYaml, testEnv, webhookSecret } from "../support/t
 describe("email through the hub", () => {
   let hub: Hub | null = null;
   const folder = `pipeline-${randomUUID().slice(0, 8)}`;
+  const cleanups: Array<() => Promise<void>> = [];
 
   afterAll(async () => {
     await hub?.stop();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   function mail(headers: Record<string, string>, body: string): string {
@@ -135,5 +140,139 @@ describe("email through the hub", () => {
 
     const events = await prisma.caseEvent.findMany({ where: { caseId: messages[0]?.caseId }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.reason)).toContain(`thread: in-reply-to ${first.slice(1, -1)}`);
+  });
+
+  it("round trip: a reply goes out threaded and tagged, and the customer's answers come back to the case", async () => {
+    if (!(await ensureDovecot())) return;
+    const roundTripFolder = `roundtrip-${randomUUID().slice(0, 8)}`;
+    await createFolder(roundTripFolder);
+    const received: ParsedMail[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((parsed) => received.push(parsed))
+          .then(() => callback(), callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+    const dir = mkdtempSync(path.join(tmpdir(), "plaint-email-"));
+    const configPath = path.join(dir, "plaint.yaml");
+    writeFileSync(
+      configPath,
+      `${testConfigYaml()}
+  - id: support-mail
+    type: email
+    address: support@example.com
+    displayName: Example Support
+    imap: { host: ${dovecot.host}, port: ${dovecot.port}, tls: false, user: ${dovecot.user}, secret: ${dovecot.password}, folder: ${roundTripFolder} }
+    smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, signingSecret: round-trip-signing-secret }
+    parsing: { messageIdDomain: mail.example.com }
+`,
+    );
+    const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: webhookSecret });
+    const roundTripHub = await startHub({
+      env: testEnv({ dataDir: path.join(dir, "data"), configPath }),
+      config,
+      role: "all",
+    });
+    cleanups.push(() => roundTripHub.stop());
+    const prisma = roundTripHub.database.prisma;
+    const append = (raw: string) => withImap(async (client) => void (await client.append(roundTripFolder, raw)));
+    const settled = (count: number) =>
+      eventually(
+        async () => (await prisma.intakeItem.count({ where: { status: { in: ["processed", "ignored"] } } })) === count,
+      );
+
+    const original = `<order-${randomUUID()}@customer.example>`;
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: "Refund missing",
+          "Message-ID": original,
+        },
+        "Where is my refund?",
+      ),
+    );
+    await settled(1);
+    const kase = await prisma.case.findFirstOrThrow();
+
+    const posted = await fetch(`http://127.0.0.1:${roundTripHub.port}/v1/cases/C-${kase.number}/messages`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        "content-type": "application/json",
+        "idempotency-key": "reply-1",
+      },
+      body: JSON.stringify({ text: "We have sent it today." }),
+    });
+    expect(posted.status).toBe(202);
+    const sent = await eventually(async () => received[0] ?? null);
+    expect({
+      from: sent.from?.text,
+      to: sent.to && !Array.isArray(sent.to) ? sent.to.text : null,
+      subject: sent.subject,
+      inReplyTo: sent.inReplyTo,
+      replyTo: sent.replyTo?.value[0]?.address?.startsWith(`support+c${kase.number}.`),
+      autoSubmitted: sent.headers.get("auto-submitted") ?? null,
+      text: sent.text?.trim(),
+    }).toStrictEqual({
+      from: '"Example Support" <support@example.com>',
+      to: '"Ana" <ana@customer.example>',
+      subject: `Re: Refund missing [#C-${kase.number}]`,
+      inReplyTo: original,
+      replyTo: true,
+      autoSubmitted: null,
+      text: "We have sent it today.",
+    });
+    expect(sent.messageId).toMatch(/@mail\.example\.com>$/);
+
+    // The customer answers the reply (In-Reply-To our Message-ID), then writes again quoting only the case tag.
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: "Re: Refund",
+          "Message-ID": `<a1-${randomUUID()}@customer.example>`,
+          "In-Reply-To": sent.messageId ?? "",
+        },
+        "Thanks!",
+      ),
+    );
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: `Still nothing [#C-${kase.number}]`,
+          "Message-ID": `<a2-${randomUUID()}@customer.example>`,
+        },
+        "It has not arrived.",
+      ),
+    );
+    await settled(3);
+    expect(await prisma.case.count()).toBe(1);
+    const events = await prisma.caseEvent.findMany({ where: { caseId: kase.id }, orderBy: { id: "asc" } });
+    expect(events.map((event) => event.type)).toStrictEqual([
+      "created",
+      "routed",
+      "message_added",
+      "reply_queued",
+      "reply_sent",
+      "message_added",
+      "message_added",
+    ]);
+    expect(events.slice(-2).map((event) => event.reason?.split(" ").slice(0, 2).join(" "))).toStrictEqual([
+      "thread: in-reply-to",
+      "thread: case-tag",
+    ]);
   });
 });
