@@ -55,7 +55,8 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
         caseSubject: outbound.case.subject,
         to: { address: answered.identity.value, ...(answered.identity.name && { name: answered.identity.name }) },
         text: outbound.text,
-        ...(answered.externalId && { inReplyTo: answered.externalId }),
+        // A mail that came without a Message-ID got a content hash as its id: not something to reply to.
+        ...(answered.externalId && !answered.externalId.startsWith("sha256-") && { inReplyTo: answered.externalId }),
         references: thread.references ?? [],
         automatic: (outbound.flags as { automatic?: boolean }).automatic === true,
         secret: connector.smtp.signingSecret,

@@ -180,6 +180,20 @@ describe("createSmtpSender", () => {
     expect(error).toMatchObject({ responseCode: 451 });
   });
 
+  it("treats refused credentials as transient (configuration, not the mail)", async () => {
+    const port = await listen({
+      allowInsecureAuth: true,
+      onAuth(_auth, _session, callback) {
+        callback(smtpError("5.7.8 Authentication credentials invalid", 535));
+      },
+    });
+    const created = createSmtpSender({ host: "127.0.0.1", port, secure: false, user: "plaint", pass: "wrong" });
+    senders.push(created);
+    const error: unknown = await created.send(reply()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientDeliveryError);
+    expect(error).toMatchObject({ code: "EAUTH", responseCode: 535 });
+  });
+
   it("throws TransientDeliveryError when nothing listens on the port", async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", () => resolve()));
