@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -112,9 +113,18 @@ function clearEngineTimersWhenIdle(): void {
  * A real dynamic `import()` from CommonJS. Written as a literal `import()`, the jest transformer (swc, CommonJS
  * mode) would rewrite it into `require()`, which cannot load this ES module; a function built at run time is left
  * alone by every compiler and works both under jest (--experimental-vm-modules) and in the compiled `dist/`.
+ *
+ * The function is built anew, with a unique source text, on each call: V8 caches compiled `new Function` code by
+ * its source, and the cached copy keeps the import hook of the jest test file that compiled it first, so a later
+ * test file in the same worker got "import after the Jest environment has been torn down".
  */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate, see above
-const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
+function importEsm(specifier: string): Promise<unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate, see above
+  const load = new Function("specifier", `return import(specifier); // ${randomUUID()}`) as (
+    s: string,
+  ) => Promise<unknown>;
+  return load(specifier);
+}
 
 /**
  * Runs `work` with a schema engine connected through `factory`, then frees the engine, clears its leftover timers
