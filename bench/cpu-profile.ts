@@ -25,11 +25,18 @@ export function selfTimeByOrigin(profile: Profiler.Profile): [string, number][] 
     }
     busy += delta;
     // A WebAssembly frame has no telling URL: the JavaScript that called into it says whose module it is.
-    const origin = frame?.url.startsWith("wasm://") ? wasmOrigin(id, byId, parentOf) : originOf(frame?.url ?? "", frame?.functionName ?? "");
+    const origin = frame?.url.startsWith("wasm://")
+      ? wasmOrigin(id, byId, parentOf)
+      : originOf(frame?.url ?? "", frame?.functionName ?? "");
     totals.set(origin, (totals.get(origin) ?? 0) + delta);
   });
-  const shares = [...totals.entries()].map(([origin, time]): [string, number] => [origin, (time / busy) * 100]).sort((a, b) => b[1] - a[1]);
-  return [[`(idle, % of all samples: ${((idle / (idle + busy)) * 100).toFixed(1)}; the rest is % of busy time)`, NaN], ...shares];
+  const shares = [...totals.entries()]
+    .map(([origin, time]): [string, number] => [origin, (time / busy) * 100])
+    .sort((a, b) => b[1] - a[1]);
+  return [
+    [`(idle, % of all samples: ${((idle / (idle + busy)) * 100).toFixed(1)}; the rest is % of busy time)`, NaN],
+    ...shares,
+  ];
 }
 
 function wasmOrigin(id: number, byId: Map<number, Profiler.ProfileNode>, parentOf: Map<number, number>): string {
@@ -42,11 +49,23 @@ function wasmOrigin(id: number, byId: Map<number, Profiler.ProfileNode>, parentO
 }
 
 function originOf(url: string, functionName: string): string {
-  if (url.includes("@prisma/client/runtime") || url.includes("@prisma/client-runtime-utils") || url.includes("core/db/generated")) return "Prisma client runtime (JS)";
-  if (url.includes("@prisma/adapter-pg") || url.includes("@prisma/driver-adapter-utils") || url.includes("pglite-prisma-adapter")) return "Prisma driver adapter";
+  if (
+    url.includes("@prisma/client/runtime") ||
+    url.includes("@prisma/client-runtime-utils") ||
+    url.includes("core/db/generated")
+  )
+    return "Prisma client runtime (JS)";
+  if (
+    url.includes("@prisma/adapter-pg") ||
+    url.includes("@prisma/driver-adapter-utils") ||
+    url.includes("pglite-prisma-adapter")
+  )
+    return "Prisma driver adapter";
   if (url.includes("@electric-sql/pglite")) return "PGlite (JS)";
-  if (url.includes("/pg/") || url.includes("pg-protocol") || url.includes("pg-pool") || url.includes("pg-types")) return "pg driver";
-  if (url.includes("/node_modules/")) return `other package: ${url.split("/node_modules/").pop()?.split("/")[0] ?? url}`;
+  if (url.includes("/pg/") || url.includes("pg-protocol") || url.includes("pg-pool") || url.includes("pg-types"))
+    return "pg driver";
+  if (url.includes("/node_modules/"))
+    return `other package: ${url.split("/node_modules/").pop()?.split("/")[0] ?? url}`;
   if (url.includes("/dist/")) return "plaint code";
   if (functionName === "(garbage collector)") return "(garbage collector)";
   if (functionName === "(program)") return "(V8/native, unattributed)";

@@ -40,13 +40,24 @@ export async function measureFloor(options: FloorOptions): Promise<FloorResult> 
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize });
   const queue = new Queue(options.queueName, {
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
-    defaultJobOptions: { attempts: 5, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: true, removeOnFail: true },
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    },
   });
   let seq = 0;
-  const writer = { sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[] };
+  const writer = {
+    sql: async <Row>(text: string, values: unknown[]) => (await pool.query(text, values)).rows as Row[],
+  };
   const insert = async (): Promise<string> => {
     const externalId = `floor-${++seq}`;
-    const rawBody = JSON.stringify({ id: externalId, message: `Complaint ${externalId}: my order arrived broken.`, email: `customer-${externalId}@example.com` });
+    const rawBody = JSON.stringify({
+      id: externalId,
+      message: `Complaint ${externalId}: my order arrived broken.`,
+      email: `customer-${externalId}@example.com`,
+    });
     const recorded = await recordIntake(writer, {
       connectorId: "bench-floor",
       channel: "webhook",

@@ -33,7 +33,12 @@ export class HubProcess {
   private readonly exited: Promise<void>;
 
   /** `nodeArgs` go before the script, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
-  constructor(command: "start" | "serve" | "worker", env: Record<string, string>, label: string = command, nodeArgs: readonly string[] = []) {
+  constructor(
+    command: "start" | "serve" | "worker",
+    env: Record<string, string>,
+    label: string = command,
+    nodeArgs: readonly string[] = [],
+  ) {
     const base = { ...process.env };
     for (const name of PLAINT_VARIABLES) delete base[name];
     this.child = spawn(process.execPath, [...nodeArgs, cli, command], {

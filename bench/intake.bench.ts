@@ -101,7 +101,11 @@ interface QuietReading {
 }
 
 /** One load phase with the CPU every process group used meanwhile (the throughput phase: until drained). */
-type PhaseRecord = LoadResult & { cpuPercentOfOneCore: Record<string, number>; quietBefore: QuietReading };
+type PhaseRecord = LoadResult & {
+  cpuPercentOfOneCore: Record<string, number>;
+  quietBefore: QuietReading;
+  attempts: number;
+};
 
 interface PhaseResults {
   decomposition: Decomposition | null;
@@ -193,7 +197,8 @@ async function main(): Promise<number> {
       const message = describe(error);
       problems.push(`${mode}: ${message.length > 2000 ? `${message.slice(0, 2000)} …` : message}`);
       log(`${mode} FAILED: ${describe(error)}`);
-      if (!(error instanceof BenchFailure) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      if (!(error instanceof BenchFailure) && error instanceof Error && error.stack)
+        process.stderr.write(`${error.stack}\n`);
     } finally {
       await cleanup.run();
     }
@@ -216,9 +221,12 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   const disturbed = results.filter((result) => result.maxOtherCpu > options.quietPercent).map((result) => result.mode);
   if (disturbed.length > 0) {
-    process.stdout.write(`DISTURBED: other processes took CPU while ${disturbed.join(", ")} was measured; rerun on a quiet machine.\n`);
+    process.stdout.write(
+      `DISTURBED: other processes took CPU while ${disturbed.join(", ")} was measured; rerun on a quiet machine.\n`,
+    );
   }
-  if (problems.length > 0) process.stdout.write(`BROKEN:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
+  if (problems.length > 0)
+    process.stdout.write(`BROKEN:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
   process.stdout.write(`results: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)\n`);
   return problems.length === 0 ? 0 : 1;
 }
@@ -249,7 +257,9 @@ async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<M
   log(`embedded hub (plaint start) pid ${hub.pid} on ${baseUrl}, worker concurrency ${options.workerConcurrency}`);
 
   const any = async (status: string) => {
-    const response = await fetch(`${baseUrl}/v1/intake?status=${status}&limit=1`, { headers: { authorization: `Bearer ${setup.viewerKey}` } });
+    const response = await fetch(`${baseUrl}/v1/intake?status=${status}&limit=1`, {
+      headers: { authorization: `Bearer ${setup.viewerKey}` },
+    });
     if (response.status !== 200) throw new BenchFailure(`GET /v1/intake answered ${response.status}`);
     return ((await response.json()) as { items: unknown[] }).items.length > 0;
   };
@@ -262,7 +272,9 @@ async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<M
     cpuWatch: { pids: { bench: [process.pid], hub: [hub.pid] } },
     assertAlive: () => hub.assertRunning(),
     progress: async () => {
-      const [received, processing, failed, rejected] = await Promise.all(["received", "processing", "failed", "rejected"].map(any));
+      const [received, processing, failed, rejected] = await Promise.all(
+        ["received", "processing", "failed", "rejected"].map(any),
+      );
       return { pending: Boolean(received || processing), processed: null, failed: failed || rejected ? 1 : 0 };
     },
   };
@@ -279,7 +291,10 @@ async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<M
     const { throughput, integrity } = await collect(query, ctx, phases);
     return {
       mode: "embedded",
-      processes: [`plaint start (API + ${options.workerConcurrency} workers + PGlite + in-process queue), pid ${hub.pid}`, `bench (load generator), pid ${process.pid}`],
+      processes: [
+        `plaint start (API + ${options.workerConcurrency} workers + PGlite + in-process queue), pid ${hub.pid}`,
+        `bench (load generator), pid ${process.pid}`,
+      ],
       settings: { workerConcurrency: options.workerConcurrency, rate: options.rate, durationS: options.durationS },
       decomposition: null,
       warmup: phases.warmup,
@@ -373,7 +388,11 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
     ...(options.decompose ? { startWorkers } : {}),
   };
 
-  const statsBefore = { db: await databaseStats(query, database.name), redis: await redisCommandCalls(options.redisUrl), polls };
+  const statsBefore = {
+    db: await databaseStats(query, database.name),
+    redis: await redisCommandCalls(options.redisUrl),
+    polls,
+  };
   const phases = await runPhases(ctx, async () => {
     statsBefore.db = await databaseStats(query, database.name);
     statsBefore.redis = await redisCommandCalls(options.redisUrl);
@@ -398,24 +417,37 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
   const cpuProfiles = summarizeProfiles(setup.profileDir, hubs);
   const { throughput, integrity } = await collect(query, ctx, phases);
 
-  log(`floor: ${options.throughputMessages.postgres} x (INSERT + queue.add), concurrency ${options.floorConcurrency}, pool ${options.floorPoolSize}`);
-  const floorQuiet = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
-  if (!floorQuiet.quiet) log(`machine not quiet: other processes use ${floorQuiet.otherPercent} % of a core; measuring the floor anyway`);
-  const floorQueue = `plaint-bench-floor-${randomUUID()}`;
-  cleanup.add(`obliterate queue ${floorQueue}`, () => obliterate(options.redisUrl, floorQueue));
-  const floor = await measureFloor({
-    databaseUrl: database.url,
-    redisUrl: options.redisUrl,
-    queueName: floorQueue,
-    messages: options.throughputMessages.postgres,
-    concurrency: options.floorConcurrency,
-    poolSize: options.floorPoolSize,
-    cpuWatch: ctx.cpuWatch,
-  });
   log(
-    `floor: ${floor.insertAndEnqueue} msg/s (INSERT only ${floor.insertOnly}/s, queue.add only ${floor.enqueueOnly}/s); ` +
-      `CPU % of a core ${JSON.stringify(floor.cpuPercentOfOneCore)}`,
+    `floor: ${options.throughputMessages.postgres} x (INSERT + queue.add), concurrency ${options.floorConcurrency}, pool ${options.floorPoolSize}`,
   );
+  let floor: FloorResult;
+  let floorQuiet: QuietReading;
+  for (let attempt = 1; ; attempt++) {
+    floorQuiet = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
+    if (!floorQuiet.quiet)
+      log(`machine not quiet: other processes use ${floorQuiet.otherPercent} % of a core; measuring the floor anyway`);
+    const floorQueue = `plaint-bench-floor-${randomUUID()}`;
+    cleanup.add(`obliterate queue ${floorQueue}`, () => obliterate(options.redisUrl, floorQueue));
+    floor = await measureFloor({
+      databaseUrl: database.url,
+      redisUrl: options.redisUrl,
+      queueName: floorQueue,
+      messages: options.throughputMessages.postgres,
+      concurrency: options.floorConcurrency,
+      poolSize: options.floorPoolSize,
+      cpuWatch: ctx.cpuWatch,
+    });
+    log(
+      `floor: ${floor.insertAndEnqueue} msg/s (INSERT only ${floor.insertOnly}/s, queue.add only ${floor.enqueueOnly}/s); ` +
+        `CPU % of a core ${JSON.stringify(floor.cpuPercentOfOneCore)}`,
+    );
+    const other = floor.cpuPercentOfOneCore["other"] ?? 0;
+    if (other <= options.quietPercent || attempt > options.disturbedRetries) {
+      phases.maxOtherCpu = Math.max(phases.maxOtherCpu, other);
+      break;
+    }
+    log(`floor: other processes took ${other} % of a core meanwhile; repeating it`);
+  }
 
   return {
     mode: "postgres",
@@ -425,7 +457,13 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
       `bench (load generator, drain polling, floor loop), pid ${process.pid}`,
       `PostgreSQL ${database.name} and Redis on 127.0.0.1 (shared servers)`,
     ],
-    settings: { workers: options.workers, workerConcurrency: options.workerConcurrency, hubPoolSize: 10, rate: options.rate, durationS: options.durationS },
+    settings: {
+      workers: options.workers,
+      workerConcurrency: options.workerConcurrency,
+      hubPoolSize: 10,
+      rate: options.rate,
+      durationS: options.durationS,
+    },
     decomposition: phases.decomposition,
     warmup: phases.warmup,
     latency: phases.latency,
@@ -450,42 +488,77 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
   let slack = 0;
   let maxOtherCpu = 0;
   /** Waits for a quiet machine, runs one load phase, checks every answer, and records the CPU it used. */
+  /**
+   * Waits for a quiet machine, runs one load phase, checks every answer, and records the CPU it used. A phase that
+   * other processes disturbed (more than BENCH_QUIET_PERCENT of a core) is repeated, up to BENCH_DISTURBED_RETRIES
+   * times, after draining what it left; `run` gets the phase name to use, so each attempt's messages stay apart.
+   */
   const measure = async (
-    run: () => Promise<LoadResult>,
+    basePhase: string,
+    run: (phase: string) => Promise<LoadResult>,
     {
       afterLoad,
       inFlightAtStop = 0,
       preRoll = false,
-    }: { afterLoad?: () => Promise<unknown>; inFlightAtStop?: number; preRoll?: boolean } = {},
+      drainBeforeRetry = true,
+      repeatIfDisturbed = true,
+    }: {
+      afterLoad?: () => Promise<unknown>;
+      inFlightAtStop?: number;
+      preRoll?: boolean;
+      drainBeforeRetry?: boolean;
+      repeatIfDisturbed?: boolean;
+    } = {},
   ): Promise<PhaseRecord> => {
-    const quietBefore = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
-    if (!quietBefore.quiet) log(`machine not quiet: other processes use ${quietBefore.otherPercent} % of a core; measuring anyway`);
-    if (preRoll && options.preRoll > 0) {
-      const warm = await runAutocannon({ ...load(ctx, "pre"), connections: Math.min(10, options.preRoll), amount: options.preRoll });
-      const problems = loadProblems(warm);
+    for (let attempt = 1; ; attempt++) {
+      const phase = attempt === 1 ? basePhase : `${basePhase}${attempt}`;
+      const quietBefore = await waitForQuiet(ctx.cpuWatch, options.quietPercent, options.quietWaitS * 1000);
+      if (!quietBefore.quiet)
+        log(`machine not quiet: other processes use ${quietBefore.otherPercent} % of a core; measuring anyway`);
+      if (preRoll && options.preRoll > 0) {
+        const warm = await runAutocannon({
+          ...load(ctx, "pre"),
+          connections: Math.min(10, options.preRoll),
+          amount: options.preRoll,
+        });
+        const problems = loadProblems(warm);
+        if (problems.length > 0) throw new BenchFailure(problems.join("; "));
+        accepted += warm.statusCounts["202"] ?? 0;
+      }
+      const monitor = startCpuMonitor(ctx.cpuWatch);
+      const result = await run(phase);
+      const problems = loadProblems(result);
       if (problems.length > 0) throw new BenchFailure(problems.join("; "));
-      accepted += warm.statusCounts["202"] ?? 0;
+      await afterLoad?.();
+      const cpu = monitor.stop();
+      accepted += result.statusCounts["202"] ?? 0;
+      slack += inFlightAtStop;
+      log(
+        `${result.phase} (${result.tool}): ${result.completed} accepted in ${round(result.durationMs / 1000, 1)} s = ${result.achievedRate}/s; ` +
+          `latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ` +
+          `peak ${result.peakStartsPer100ms} starts/100 ms; ${tailNote(result)}CPU % of a core ${JSON.stringify(cpu)}`,
+      );
+      const other = cpu["other"] ?? 0;
+      if (!repeatIfDisturbed) return { ...result, cpuPercentOfOneCore: cpu, quietBefore, attempts: attempt };
+      if (other <= options.quietPercent || attempt > options.disturbedRetries) {
+        maxOtherCpu = Math.max(maxOtherCpu, other);
+        return { ...result, cpuPercentOfOneCore: cpu, quietBefore, attempts: attempt };
+      }
+      log(`${phase}: other processes took ${other} % of a core meanwhile; repeating the phase`);
+      if (drainBeforeRetry && !afterLoad) await drain(ctx, `${phase} (before repeating it)`, result.completed);
     }
-    const monitor = startCpuMonitor(ctx.cpuWatch);
-    const result = await run();
-    const problems = loadProblems(result);
-    if (problems.length > 0) throw new BenchFailure(problems.join("; "));
-    await afterLoad?.();
-    const cpu = monitor.stop();
-    maxOtherCpu = Math.max(maxOtherCpu, cpu["other"] ?? 0);
-    accepted += result.statusCounts["202"] ?? 0;
-    slack += inFlightAtStop;
-    log(
-      `${result.phase} (${result.tool}): ${result.completed} accepted in ${round(result.durationMs / 1000, 1)} s = ${result.achievedRate}/s; ` +
-        `latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ` +
-        `peak ${result.peakStartsPer100ms} starts/100 ms; ${tailNote(result)}; CPU % of a core ${JSON.stringify(cpu)}`,
-    );
-    return { ...result, cpuPercentOfOneCore: cpu, quietBefore };
   };
 
   let warmup: PhaseRecord | null = null;
   if (options.warmupMessages > 0) {
-    warmup = await measure(() => runAutocannon({ ...load(ctx, "warm"), connections: 10, amount: options.warmupMessages }));
+    // Warming up needs no quiet machine: not repeated.
+    warmup = await measure(
+      "warm",
+      (phase) => runAutocannon({ ...load(ctx, phase), connections: 10, amount: options.warmupMessages }),
+      {
+        repeatIfDisturbed: false,
+      },
+    );
     if (!ctx.startWorkers) await drain(ctx, "warm-up", warmup.completed);
   }
 
@@ -493,10 +566,22 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
   if (ctx.startWorkers && ctx.query) {
     const query = ctx.query;
     const acceptOnlyPaced = options.paced.includes(ctx.mode)
-      ? await measure(() => runPaced({ ...load(ctx, "ao-paced"), rate: options.rate, durationS: options.durationS, maxSockets: 64 }), { preRoll: true })
+      ? await measure(
+          "ao-paced",
+          (phase) =>
+            runPaced({ ...load(ctx, phase), rate: options.rate, durationS: options.durationS, maxSockets: 64 }),
+          { preRoll: true, drainBeforeRetry: false },
+        )
       : null;
-    const acceptOnly = await measure(() =>
-      runAutocannon({ ...load(ctx, "ao-tp"), connections: options.throughputConnections, amount: options.throughputMessages[ctx.mode] }),
+    const acceptOnly = await measure(
+      "ao-tp",
+      (phase) =>
+        runAutocannon({
+          ...load(ctx, phase),
+          connections: options.throughputConnections,
+          amount: options.throughputMessages[ctx.mode],
+        }),
+      { drainBeforeRetry: false },
     );
     const monitor = startCpuMonitor(ctx.cpuWatch);
     await ctx.startWorkers();
@@ -509,8 +594,16 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
     );
     const items = span?.items ?? 0;
     const seconds = ((span?.last_ms ?? 0) - (span?.first_ms ?? 0)) / 1000;
-    const workerOnly = { items, seconds: round(seconds, 3), rate: round((items - 1) / seconds, 1), cpuPercentOfOneCore: cpu };
-    log(`worker-only: ${items} backlog items in ${workerOnly.seconds} s = ${workerOnly.rate} msg/s; CPU % of a core (incl. start-up) ${JSON.stringify(cpu)}`);
+    const workerOnly = {
+      items,
+      seconds: round(seconds, 3),
+      rate: round((items - 1) / seconds, 1),
+      cpuPercentOfOneCore: cpu,
+    };
+    // The backlog is gone once drained: this diagnostic cannot be repeated; its table row says when it was disturbed.
+    log(
+      `worker-only: ${items} backlog items in ${workerOnly.seconds} s = ${workerOnly.rate} msg/s; CPU % of a core (incl. start-up) ${JSON.stringify(cpu)}`,
+    );
     decomposition = { acceptOnlyPaced, acceptOnly, workerOnly };
   }
 
@@ -518,16 +611,27 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
   // no pipelining): the hub may have stored them without the bench seeing the 202. (autocannon's `sent` cannot
   // tell: it counts each connection's whole per-second quota as sent at the start.)
   const latency = await measure(
-    () => runAutocannon({ ...load(ctx, "lat"), connections: options.latencyConnections, overallRate: options.rate, durationS: options.durationS }),
+    "lat",
+    (phase) =>
+      runAutocannon({
+        ...load(ctx, phase),
+        connections: options.latencyConnections,
+        overallRate: options.rate,
+        durationS: options.durationS,
+      }),
     { inFlightAtStop: options.latencyConnections, preRoll: true },
   );
   await drain(ctx, "latency", latency.completed);
 
   let paced: PhaseRecord | null = null;
   if (options.paced.includes(ctx.mode)) {
-    paced = await measure(() => runPaced({ ...load(ctx, "paced"), rate: options.rate, durationS: options.durationS, maxSockets: 64 }), {
-      preRoll: true,
-    });
+    paced = await measure(
+      "paced",
+      (phase) => runPaced({ ...load(ctx, phase), rate: options.rate, durationS: options.durationS, maxSockets: 64 }),
+      {
+        preRoll: true,
+      },
+    );
     await drain(ctx, "paced latency", paced.completed);
   }
 
@@ -536,9 +640,10 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
   let throughputStartMs = 0;
   let drainObservedMs = 0;
   const throughput = await measure(
-    () => {
+    "tp",
+    (phase) => {
       throughputStartMs = Date.now();
-      return runAutocannon({ ...load(ctx, "tp"), connections: options.throughputConnections, amount: n });
+      return runAutocannon({ ...load(ctx, phase), connections: options.throughputConnections, amount: n });
     },
     {
       afterLoad: async () => {
@@ -546,11 +651,25 @@ async function runPhases(ctx: ModeContext, beforeThroughput?: () => Promise<void
       },
     },
   );
-  if (throughput.completed !== n) throw new BenchFailure(`throughput: ${throughput.completed} of ${n} requests completed`);
+  if (throughput.completed !== n)
+    throw new BenchFailure(`throughput: ${throughput.completed} of ${n} requests completed`);
   if (maxOtherCpu > options.quietPercent) {
-    log(`WARNING: other processes used up to ${maxOtherCpu} % of a core during a measured phase: figures are disturbed`);
+    log(
+      `WARNING: other processes used up to ${maxOtherCpu} % of a core during a measured phase: figures are disturbed`,
+    );
   }
-  return { decomposition, warmup, latency, paced, throughput, throughputStartMs, drainObservedMs, accepted, slack, maxOtherCpu };
+  return {
+    decomposition,
+    warmup,
+    latency,
+    paced,
+    throughput,
+    throughputStartMs,
+    drainObservedMs,
+    accepted,
+    slack,
+    maxOtherCpu,
+  };
 }
 
 /** Where the slowest answers were: a tail spread over the run is load, one concentrated in a second or two a stall. */
@@ -559,7 +678,7 @@ function tailNote(result: LoadResult): string {
   const worst = [...result.perSecond].sort((a, b) => b.max - a.max).slice(0, 3);
   const overall = result.latencyMs.p99;
   const above = result.perSecond.filter((second) => second.p99 > overall).length;
-  return `slowest seconds ${worst.map((second) => `#${second.second} (p99 ${second.p99}, max ${second.max} ms)`).join(", ")}; ${above}/${result.perSecond.length} seconds above the overall p99`;
+  return `slowest seconds ${worst.map((second) => `#${second.second} (p99 ${second.p99}, max ${second.max} ms)`).join(", ")}; ${above}/${result.perSecond.length} seconds above the overall p99; `;
 }
 
 function load(ctx: ModeContext, phase: string) {
@@ -582,7 +701,8 @@ async function drain(ctx: ModeContext, label: string, phaseAccepted: number): Pr
     ctx.assertAlive();
     const progress = await ctx.progress();
     const now = Date.now();
-    if (progress.failed > 0) throw new BenchFailure(`${label}: ${progress.failed} intake item(s) ended failed or rejected`);
+    if (progress.failed > 0)
+      throw new BenchFailure(`${label}: ${progress.failed} intake item(s) ended failed or rejected`);
     if (!progress.pending) {
       log(`${label}: drained ${round((now - started) / 1000, 1)} s after the last answer`);
       return now;
@@ -592,10 +712,14 @@ async function drain(ctx: ModeContext, label: string, phaseAccepted: number): Pr
         lastProcessed = progress.processed;
         lastChange = now;
       } else if (now - lastChange > stallMs) {
-        throw new BenchFailure(`${label}: messages lost or stuck: processed count stayed at ${lastProcessed} for ${ctx.options.stallTimeoutS} s`);
+        throw new BenchFailure(
+          `${label}: messages lost or stuck: processed count stayed at ${lastProcessed} for ${ctx.options.stallTimeoutS} s`,
+        );
       }
     } else if (now > deadline) {
-      throw new BenchFailure(`${label}: messages lost or stuck: items still pending ${round((now - started) / 1000)} s after the last answer`);
+      throw new BenchFailure(
+        `${label}: messages lost or stuck: items still pending ${round((now - started) / 1000)} s after the last answer`,
+      );
     }
     await sleep(250);
   }
@@ -604,13 +728,17 @@ async function drain(ctx: ModeContext, label: string, phaseAccepted: number): Pr
 type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 /** Exact end-to-end figures from the intake log, and the check that every accepted message became one case. */
-async function collect(query: Query, ctx: ModeContext, phases: PhaseResults): Promise<{ throughput: ThroughputResult; integrity: Integrity }> {
+async function collect(
+  query: Query,
+  ctx: ModeContext,
+  phases: PhaseResults,
+): Promise<{ throughput: ThroughputResult; integrity: Integrity }> {
   const n = phases.throughput.completed;
   const [tp] = await query<{ processed: number; last_ms: number | null }>(
     `SELECT count(*) FILTER (WHERE status = 'processed')::int AS processed,
             (extract(epoch FROM max(processed_at)) * 1000)::float8 AS last_ms
        FROM intake_items WHERE connector_id = 'webform' AND external_id LIKE $1`,
-    [`${ctx.source.prefix("tp")}%`],
+    [`${ctx.source.prefix(phases.throughput.phase)}%`],
   );
   if (!tp || tp.processed !== n || tp.last_ms === null) {
     throw new BenchFailure(`throughput: ${tp?.processed ?? 0} of ${n} posted messages were processed`);
@@ -653,7 +781,10 @@ async function collect(query: Query, ctx: ModeContext, phases: PhaseResults): Pr
     integrity.messages === stored &&
     integrity.distinctMessageIds === stored &&
     integrity.cases === stored;
-  if (!integrity.ok) throw new BenchFailure(`integrity: ${JSON.stringify(integrity)} (expected every accepted message stored and processed once, as one case)`);
+  if (!integrity.ok)
+    throw new BenchFailure(
+      `integrity: ${JSON.stringify(integrity)} (expected every accepted message stored and processed once, as one case)`,
+    );
   log(
     `${ctx.mode}: end to end ${throughput.endToEndRate} msg/s (${n} in ${throughput.endToEndSeconds} s; accepted at ${throughput.acceptRate}/s); ` +
       `integrity ok: ${stored} stored (${phases.accepted} answered 202) = processed = messages = cases`,
@@ -673,7 +804,11 @@ function writeSetup(cleanup: Cleanup, options: BenchOptions) {
   const viewerKey = randomBytes(24).toString("hex");
   const configPath = path.join(dir, "plaint.yaml");
   writeFileSync(configPath, benchConfigYaml());
-  const env: Record<string, string> = { PLAINT_CONFIG: configPath, BENCH_WEBHOOK_SECRET: secret, BENCH_VIEWER_KEY: viewerKey };
+  const env: Record<string, string> = {
+    PLAINT_CONFIG: configPath,
+    BENCH_WEBHOOK_SECRET: secret,
+    BENCH_VIEWER_KEY: viewerKey,
+  };
   // The same loader the children use: a config problem shows here, once, instead of as a child's exit code.
   loadConfigOrThrow(configPath, env);
   const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
@@ -693,16 +828,21 @@ function summarizeProfiles(dir: string | null, hubs: readonly HubProcess[]): Mod
     }
     const shares = selfTimeByOrigin(found.profile).slice(0, 10);
     log(`CPU profile of ${hub.label} (${found.file}), self time by origin:`);
-    for (const [origin, share] of shares) log(Number.isNaN(share) ? `  ${origin}` : `  ${share.toFixed(1).padStart(5)} %  ${origin}`);
+    for (const [origin, share] of shares)
+      log(Number.isNaN(share) ? `  ${origin}` : `  ${share.toFixed(1).padStart(5)} %  ${origin}`);
     const busy = shares.filter(([, share]) => !Number.isNaN(share));
-    summary[hub.label] = { file: found.file, selfTimePercent: Object.fromEntries(busy.map(([origin, share]) => [origin, round(share, 1)])) };
+    summary[hub.label] = {
+      file: found.file,
+      selfTimePercent: Object.fromEntries(busy.map(([origin, share]) => [origin, round(share, 1)])),
+    };
   }
   return summary;
 }
 
 async function expectReady(baseUrl: string): Promise<void> {
   const response = await fetch(`${baseUrl}/readyz`);
-  if (response.status !== 200) throw new BenchFailure(`${baseUrl}/readyz answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new BenchFailure(`${baseUrl}/readyz answered ${response.status}: ${await response.text()}`);
 }
 
 async function obliterate(redisUrl: string, name: string): Promise<void> {
@@ -744,7 +884,8 @@ async function redisCommandCalls(url: string): Promise<{ total: number; scripts:
 
 /** Which code was measured: the commit, and the files that differed from it (dist/ is built from the tree). */
 function codeVersion(): { commit: string; changedFiles: string[] } {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }).trim();
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }).trim();
   try {
     const changed = git("status", "--porcelain", "--", "core", "connectors", "normalizers", "prisma")
       .split("\n")
@@ -767,16 +908,36 @@ function tableRows(results: readonly ModeResult[], options: BenchOptions): Table
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const rate = (value: number) => `${Math.round(value).toLocaleString("en-US")} msg/s`;
   for (const result of results) {
-    const mode = result.mode === "postgres" ? `postgres+redis (1 serve + ${options.workers} worker)` : "embedded (plaint start)";
+    const mode =
+      result.mode === "postgres" ? `postgres+redis (1 serve + ${options.workers} worker)` : "embedded (plaint start)";
     const isPg = result.mode === "postgres";
     const offered = `${options.rate}/s for ${options.durationS} s`;
     const parts = result.decomposition;
     if (parts) {
       if (parts.acceptOnlyPaced) {
-        rows.push({ mode, metric: `API alone: acceptance p50 / p99 (paced ${options.rate}/s)`, value: `${ms(parts.acceptOnlyPaced.latencyMs.p50)} / ${ms(parts.acceptOnlyPaced.latencyMs.p99)}`, target: "", pass: null });
+        rows.push({
+          mode,
+          metric: `API alone: acceptance p50 / p99 (paced ${options.rate}/s)`,
+          value: `${ms(parts.acceptOnlyPaced.latencyMs.p50)} / ${ms(parts.acceptOnlyPaced.latencyMs.p99)}`,
+          target: "",
+          pass: null,
+        });
       }
-      rows.push({ mode, metric: `API alone: accept capacity (${options.throughputConnections} conns)`, value: rate(parts.acceptOnly.achievedRate), target: "", pass: null });
-      rows.push({ mode, metric: `worker alone: backlog drain (${options.workers} x conc ${options.workerConcurrency})`, value: rate(parts.workerOnly.rate), target: "", pass: null });
+      rows.push({
+        mode,
+        metric: `API alone: accept capacity (${options.throughputConnections} conns)`,
+        value: rate(parts.acceptOnly.achievedRate),
+        target: "",
+        pass: null,
+      });
+      const otherCpu = parts.workerOnly.cpuPercentOfOneCore["other"] ?? 0;
+      rows.push({
+        mode,
+        metric: `worker alone: backlog drain (${options.workers} x conc ${options.workerConcurrency})`,
+        value: rate(parts.workerOnly.rate),
+        target: otherCpu > options.quietPercent ? `(disturbed: other ${otherCpu} %)` : "",
+        pass: null,
+      });
     }
     const rateReached = result.latency.achievedRate >= options.rate * 0.95;
     rows.push({
@@ -786,7 +947,13 @@ function tableRows(results: readonly ModeResult[], options: BenchOptions): Table
       target: isPg ? `≥ ${options.rate * 0.95}/s` : "",
       pass: isPg ? rateReached : null,
     });
-    rows.push({ mode, metric: "acceptance p50 (autocannon)", value: ms(result.latency.latencyMs.p50), target: "", pass: null });
+    rows.push({
+      mode,
+      metric: "acceptance p50 (autocannon)",
+      value: ms(result.latency.latencyMs.p50),
+      target: "",
+      pass: null,
+    });
     rows.push({
       mode,
       metric: "acceptance p99 (autocannon)",
@@ -795,10 +962,28 @@ function tableRows(results: readonly ModeResult[], options: BenchOptions): Table
       pass: isPg ? result.latency.latencyMs.p99 <= TARGETS.postgresP99Ms && rateReached : null,
     });
     if (result.paced) {
-      rows.push({ mode, metric: "acceptance p50 (paced open-loop)", value: ms(result.paced.latencyMs.p50), target: "", pass: null });
-      rows.push({ mode, metric: "acceptance p99 (paced open-loop)", value: ms(result.paced.latencyMs.p99), target: isPg ? "(cross-check)" : "", pass: null });
+      rows.push({
+        mode,
+        metric: "acceptance p50 (paced open-loop)",
+        value: ms(result.paced.latencyMs.p50),
+        target: "",
+        pass: null,
+      });
+      rows.push({
+        mode,
+        metric: "acceptance p99 (paced open-loop)",
+        value: ms(result.paced.latencyMs.p99),
+        target: isPg ? "(cross-check)" : "",
+        pass: null,
+      });
     }
-    rows.push({ mode, metric: `accept rate while posting N=${result.throughput.messages}`, value: rate(result.throughput.acceptRate), target: "", pass: null });
+    rows.push({
+      mode,
+      metric: `accept rate while posting N=${result.throughput.messages}`,
+      value: rate(result.throughput.acceptRate),
+      target: "",
+      pass: null,
+    });
     const target = isPg ? TARGETS.postgresThroughput : TARGETS.embeddedThroughput;
     rows.push({
       mode,
@@ -808,8 +993,20 @@ function tableRows(results: readonly ModeResult[], options: BenchOptions): Table
       pass: result.throughput.endToEndRate >= target,
     });
     if (result.floor) {
-      rows.push({ mode, metric: `floor: INSERT + queue.add (conc ${result.floor.concurrency}, pool ${result.floor.poolSize})`, value: rate(result.floor.insertAndEnqueue), target: "", pass: null });
-      rows.push({ mode, metric: "end-to-end / floor", value: `${(result.floor.ratio * 100).toFixed(1)} %`, target: "", pass: null });
+      rows.push({
+        mode,
+        metric: `floor: INSERT + queue.add (conc ${result.floor.concurrency}, pool ${result.floor.poolSize})`,
+        value: rate(result.floor.insertAndEnqueue),
+        target: "",
+        pass: null,
+      });
+      rows.push({
+        mode,
+        metric: "end-to-end / floor",
+        value: `${(result.floor.ratio * 100).toFixed(1)} %`,
+        target: "",
+        pass: null,
+      });
     }
     rows.push({
       mode,

@@ -39,7 +39,11 @@ export class MessageSource {
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = `sha256=${signHmac(this.secret, "sha256", "hex", `${timestamp}.${body}`)}`;
-    return { id, body, headers: { "content-type": "application/json", "x-timestamp": timestamp, "x-signature": signature } };
+    return {
+      id,
+      body,
+      headers: { "content-type": "application/json", "x-timestamp": timestamp, "x-signature": signature },
+    };
   }
 }
 
@@ -71,13 +75,16 @@ export interface LoadResult {
   peakStartsPer100ms: number;
   /** Latency by second of the run (by request start): shows whether the tail is spread out or a few stalls. */
   perSecond: { second: number; count: number; p50: number; p99: number; max: number }[];
+  /** Paced only: the first few request errors. */
+  errorSamples?: string[];
   /** Paced only: how late the generator started requests behind schedule (its own health). */
   scheduleLagMs?: { p99: number; max: number };
 }
 
 export function summarize(values: number[]): LatencySummary {
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => (sorted.length === 0 ? NaN : round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN));
+  const at = (q: number) =>
+    sorted.length === 0 ? NaN : round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN);
   const sum = sorted.reduce((total, value) => total + value, 0);
   return {
     count: sorted.length,
@@ -152,7 +159,9 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
         url: `${options.baseUrl}${WEBHOOK_PATH}`,
         method: "POST",
         connections: options.connections,
-        ...(options.overallRate !== undefined ? { overallRate: options.overallRate, ignoreCoordinatedOmission: true } : {}),
+        ...(options.overallRate !== undefined
+          ? { overallRate: options.overallRate, ignoreCoordinatedOmission: true }
+          : {}),
         ...(options.durationS !== undefined ? { duration: options.durationS } : {}),
         ...(options.amount !== undefined ? { amount: options.amount } : {}),
         timeout: 30,
@@ -168,7 +177,8 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
         ],
       },
       (error: unknown, result) => {
-        if (error) return reject(error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`));
+        if (error)
+          return reject(error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`));
         // Up to the last answer, not up to this callback: autocannon reports the end of a run on its next
         // one-second tick, which would round every `amount` run up to whole seconds.
         const durationMs = (lastResponseAt ?? performance.now()) - t0;
@@ -215,7 +225,9 @@ export interface PacedPhase {
  * back at the start of every second.
  */
 export function runPaced(options: PacedPhase): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout: otherwise a request can be
+  // written to a socket the server is closing at that moment (ECONNRESET), a client-side race, not a hub fault.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, timeout: 4000 });
   const url = new URL(`${options.baseUrl}${WEBHOOK_PATH}`);
   const total = Math.round(options.rate * options.durationS);
   const intervalMs = 1000 / options.rate;
@@ -229,6 +241,7 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
   let finished = 0;
   let errors = 0;
   let timeouts = 0;
+  const errorSamples: string[] = [];
   const startedAtMs = Date.now();
   const t0 = performance.now();
 
@@ -253,6 +266,7 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
         peakStartsPer100ms: peakPerWindow(starts, 100),
         perSecond: bySecond(completedStarts, latencies, t0),
         scheduleLagMs: { p99: lag.p99, max: lag.max },
+        ...(errorSamples.length > 0 ? { errorSamples } : {}),
       });
     };
     const fire = (scheduled: number) => {
@@ -264,7 +278,11 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
       let settled = false;
       const request = http.request(
         url,
-        { method: "POST", agent, headers: { ...message.headers, "content-length": String(Buffer.byteLength(message.body)) } },
+        {
+          method: "POST",
+          agent,
+          headers: { ...message.headers, "content-length": String(Buffer.byteLength(message.body)) },
+        },
         (response) => {
           response.resume();
           response.on("end", () => {
@@ -282,10 +300,11 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
         if (!settled) timeouts++;
         request.destroy(new Error("timeout"));
       });
-      request.on("error", () => {
+      request.on("error", (error: NodeJS.ErrnoException) => {
         if (settled) return;
         settled = true;
         errors++;
+        if (errorSamples.length < 5) errorSamples.push(`${error.code ?? "error"}: ${error.message}`);
         finish();
       });
       request.end(message.body);
@@ -304,8 +323,12 @@ export function loadProblems(result: LoadResult): string[] {
   const problems: string[] = [];
   const accepted = result.statusCounts["202"] ?? 0;
   const other = Object.entries(result.statusCounts).filter(([status]) => status !== "202");
-  if (other.length > 0) problems.push(`${result.phase}: non-202 responses ${JSON.stringify(Object.fromEntries(other))}`);
-  if (result.errors > 0) problems.push(`${result.phase}: ${result.errors} request errors (${result.timeouts} timeouts)`);
+  if (other.length > 0)
+    problems.push(`${result.phase}: non-202 responses ${JSON.stringify(Object.fromEntries(other))}`);
+  if (result.errors > 0) {
+    const samples = result.errorSamples ? `: ${result.errorSamples.join("; ")}` : "";
+    problems.push(`${result.phase}: ${result.errors} request errors (${result.timeouts} timeouts)${samples}`);
+  }
   if (accepted === 0) problems.push(`${result.phase}: no request was accepted`);
   return problems;
 }

@@ -38,6 +38,8 @@ export interface BenchOptions {
   /** Before each measured phase, wait (at most quietWaitS) until other processes use at most quietPercent of a core. */
   quietPercent: number;
   quietWaitS: number;
+  /** How often a measured phase is repeated when other processes took more than quietPercent of a core meanwhile. */
+  disturbedRetries: number;
   /** BENCH_CPU_PROF=1: the hub processes run with `--cpu-prof`; their profiles are summed up and kept. */
   cpuProfile: boolean;
 }
@@ -51,7 +53,9 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     .filter(Boolean);
   const unknown = modes.filter((mode) => !(MODES as readonly string[]).includes(mode));
   if (unknown.length > 0 || modes.length === 0) {
-    throw new Error(`BENCH_MODES: use a comma-separated list of ${MODES.join(", ")} (got "${env["BENCH_MODES"] ?? ""}")`);
+    throw new Error(
+      `BENCH_MODES: use a comma-separated list of ${MODES.join(", ")} (got "${env["BENCH_MODES"] ?? ""}")`,
+    );
   }
   const n = optionalInt(env, "BENCH_N", 1);
   const connections = int(env, "BENCH_CONNECTIONS", 50, 1);
@@ -67,7 +71,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     warmupMessages: int(env, "BENCH_WARMUP", 300, 0),
     preRoll: int(env, "BENCH_PREROLL", 100, 0),
     workers: int(env, "BENCH_WORKERS", 1, 1),
-    workerConcurrency: int(env, "BENCH_WORKER_CONCURRENCY", 16, 1),
+    workerConcurrency: int(env, "BENCH_WORKER_CONCURRENCY", 64, 1),
     floorConcurrency: int(env, "BENCH_FLOOR_CONCURRENCY", connections, 1),
     floorPoolSize: int(env, "BENCH_FLOOR_POOL", 10, 1),
     postgresAdminUrl: loopbackUrl(
@@ -78,6 +82,7 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
     stallTimeoutS: int(env, "BENCH_STALL_TIMEOUT_S", 120, 1),
     quietPercent: int(env, "BENCH_QUIET_PERCENT", 20, 0),
     quietWaitS: int(env, "BENCH_QUIET_WAIT_S", 120, 0),
+    disturbedRetries: int(env, "BENCH_DISTURBED_RETRIES", 2, 0),
     cpuProfile: env["BENCH_CPU_PROF"] === "1",
   };
 }
@@ -87,14 +92,16 @@ function pacedModes(raw: string | undefined): BenchMode[] {
   if (value === "0" || value === "none") return [];
   if (value === "all" || value === "1") return [...MODES];
   const modes = value.split(",").map((mode) => mode.trim());
-  if (modes.some((mode) => !(MODES as readonly string[]).includes(mode))) throw new Error(`BENCH_PACED: use postgres, embedded, all or 0 (got "${value}")`);
+  if (modes.some((mode) => !(MODES as readonly string[]).includes(mode)))
+    throw new Error(`BENCH_PACED: use postgres, embedded, all or 0 (got "${value}")`);
   return modes as BenchMode[];
 }
 
 function optionalInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name}: use a whole number of at least ${min} (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min)
+    throw new Error(`${name}: use a whole number of at least ${min} (got "${raw}")`);
   return Number(raw);
 }
 

@@ -47,7 +47,13 @@ function envInt(name: string, fallback: number): number {
 }
 
 function body(id: string): string {
-  return JSON.stringify({ id, message: `Complaint ${id}: my order arrived broken.`, subject: `Order ${id}`, email: `customer-${id}@example.com`, name: "Bench Customer" });
+  return JSON.stringify({
+    id,
+    message: `Complaint ${id}: my order arrived broken.`,
+    subject: `Order ${id}`,
+    email: `customer-${id}@example.com`,
+    name: "Bench Customer",
+  });
 }
 
 /** Collapses a statement to its shape so that identical statements group together. */
@@ -60,17 +66,26 @@ function shape(query: string): string {
 }
 
 async function main(): Promise<void> {
-  const adminUrl = process.env["BENCH_POSTGRES_URL"] ?? process.env["PLAINT_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const adminUrl =
+    process.env["BENCH_POSTGRES_URL"] ??
+    process.env["PLAINT_TEST_POSTGRES_URL"] ??
+    "postgres://postgres@127.0.0.1:5432/postgres";
   const sequential = envInt("PROFILE_SEQUENTIAL", 200);
   const messages = envInt("PROFILE_MESSAGES", 2000);
   const poolSize = envInt("PROFILE_POOL", 10);
-  const concurrencies = (process.env["PROFILE_CONCURRENCY"] ?? "1,8,16,32").split(",").map(Number).filter((n) => n > 0);
+  const concurrencies = (process.env["PROFILE_CONCURRENCY"] ?? "1,8,16,32")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0);
 
   const dir = mkdtempSync(path.join(tmpdir(), "plaint-profile-"));
   const database = await createBenchPostgres(adminUrl);
   const configPath = path.join(dir, "plaint.yaml");
   writeFileSync(configPath, benchConfigYaml());
-  const config = loadConfigOrThrow(configPath, { BENCH_WEBHOOK_SECRET: "profile-secret-0123456789", BENCH_VIEWER_KEY: "profile-viewer-key-0123456789" });
+  const config = loadConfigOrThrow(configPath, {
+    BENCH_WEBHOOK_SECRET: "profile-secret-0123456789",
+    BENCH_VIEWER_KEY: "profile-viewer-key-0123456789",
+  });
   const lean = new pg.Pool({ connectionString: database.url, max: poolSize });
   // Ours to end before the database is dropped (DROP … WITH (FORCE) kills idle connections, and a pool without an
   // error listener would crash the process over it).
@@ -81,13 +96,14 @@ async function main(): Promise<void> {
     // paths and transactions alike.
     let recording: QueryRecord[] | null = null;
     const restoreDriver = countStatements((record) => recording?.push(record));
-    const handler = createIntakeHandler({
+    const pipeline = {
       database: hubDatabase,
       connectors: config.connectors,
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,
       logger: createLogger("silent"),
-    });
+    };
+    const handler = createIntakeHandler(pipeline);
     let seq = 0;
     const accept = async (prefix: string) => {
       const externalId = `${prefix}-${++seq}`;
@@ -122,7 +138,9 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(cpu);
       jobCpu.push((used.user + used.system) / 1000);
       jobQueries.push(recording.length);
-      jobDbTime.push(recording.reduce((sum, record) => sum + (Number.isFinite(record.durationMs) ? record.durationMs : 0), 0));
+      jobDbTime.push(
+        recording.reduce((sum, record) => sum + (Number.isFinite(record.durationMs) ? record.durationMs : 0), 0),
+      );
       for (const record of recording) {
         const key = shape(record.query);
         const entry = shapes.get(key) ?? { count: 0, timed: 0, totalMs: 0 };
@@ -142,10 +160,16 @@ async function main(): Promise<void> {
       `job: ${summarize(jobQueries).p50} statements; wall p50 ${summarize(jobWall).p50} ms (includes the micro-batcher's wait); ` +
         `CPU p50 ${summarize(jobCpu).p50} ms; time in statements p50 ${summarize(jobDbTime).p50} ms`,
     );
-    out(`statements per job (count/job, mean ms from send to result; "-" when sent through pool.query, which takes a callback):`);
+    out(
+      `statements per job (count/job, mean ms from send to result; "-" when sent through pool.query, which takes a callback):`,
+    );
     for (const [key, entry] of [...shapes.entries()].sort((a, b) => b[1].count - a[1].count)) {
       const mean = entry.timed > 0 ? `${round(entry.totalMs / entry.timed, 2)} ms` : "- ms";
-      out(`  ${round(entry.count / sequential, 2).toString().padStart(5)} x ${mean.padStart(9)}  ${key}`);
+      out(
+        `  ${round(entry.count / sequential, 2)
+          .toString()
+          .padStart(5)} x ${mean.padStart(9)}  ${key}`,
+      );
     }
 
     const cpuProfile = process.env["PROFILE_CPU"] === "1" ? await startProfiler(dir) : null;
@@ -164,6 +188,15 @@ async function main(): Promise<void> {
       const result = await timed(ids, concurrency, watch, (id) => handler(id, { number: 1, final: true }));
       out(`hub pipeline     concurrency ${String(concurrency).padStart(3)}: ${describeRun(result)}`);
       await cpuProfile?.stop(`pipeline-c${concurrency}`, out);
+    }
+    // The micro-batcher flushes at 100 items or after 5 ms; with fewer jobs in flight than 100 every batch waits the
+    // 5 ms. The same pipeline with batches capped at the concurrency shows what that wait costs.
+    for (const concurrency of concurrencies.filter((c) => c > 1 && c < 100)) {
+      const capped = createIntakeHandler({ ...pipeline, batch: { maxBatch: concurrency, maxWaitMs: 5 } });
+      const ids: string[] = [];
+      for (let i = 0; i < messages; i++) ids.push(await accept(`b${concurrency}`));
+      const result = await timed(ids, concurrency, watch, (id) => capped(id, { number: 1, final: true }));
+      out(`maxBatch = conc  concurrency ${String(concurrency).padStart(3)}: ${describeRun(result)}`);
     }
 
     restoreDriver();
@@ -186,11 +219,15 @@ async function main(): Promise<void> {
     if (redisUrl !== "none") {
       for (const concurrency of concurrencies) {
         const result = await bullmqAlone(redisUrl, messages, concurrency);
-        out(`BullMQ no-op     concurrency ${String(concurrency).padStart(3)}: ${result.rate} jobs/s; this process ${result.cpuPercent} % of a core (${result.msPerJob} ms/job), Redis ${result.redisPercent} %`);
+        out(
+          `BullMQ no-op     concurrency ${String(concurrency).padStart(3)}: ${result.rate} jobs/s; this process ${result.cpuPercent} % of a core (${result.msPerJob} ms/job), Redis ${result.redisPercent} %`,
+        );
       }
     }
     const [check] = (
-      await lean.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM intake_items WHERE status <> 'processed'`)
+      await lean.query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM intake_items WHERE status <> 'processed'`,
+      )
     ).rows;
     if ((check?.pending ?? 1) !== 0) throw new Error(`${check?.pending ?? "?"} intake items were left unprocessed`);
   } finally {
@@ -201,7 +238,12 @@ async function main(): Promise<void> {
   }
 }
 
-function describeRun(result: { rate: number; cpuPercent: number; postgresPercent: number; postgresMsPerMessage: number }): string {
+function describeRun(result: {
+  rate: number;
+  cpuPercent: number;
+  postgresPercent: number;
+  postgresMsPerMessage: number;
+}): string {
   const nodeMs = round((result.cpuPercent / 100 / result.rate) * 1000, 2);
   return (
     `${result.rate} msg/s; this process ${result.cpuPercent} % of a core (${nodeMs} ms/msg), ` +
@@ -214,7 +256,9 @@ async function startProfiler(dir: string) {
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>
-    new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
   await post("Profiler.enable");
   await post("Profiler.setSamplingInterval", { interval: 200 });
   return {
@@ -224,7 +268,8 @@ async function startProfiler(dir: string) {
       const file = path.join(dir, `${name}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       out(`  self time by origin (${file}):`);
-      for (const [origin, share] of selfTimeByOrigin(profile).slice(0, 9)) out(Number.isNaN(share) ? `    ${origin}` : `    ${share.toFixed(1).padStart(5)} %  ${origin}`);
+      for (const [origin, share] of selfTimeByOrigin(profile).slice(0, 9))
+        out(Number.isNaN(share) ? `    ${origin}` : `    ${share.toFixed(1).padStart(5)} %  ${origin}`);
     },
   };
 }
@@ -238,7 +283,12 @@ function countStatements(onStatement: (record: QueryRecord) => void): () => void
   const original = prototype.query;
   prototype.query = function (this: unknown, ...args: unknown[]): unknown {
     const first = args[0];
-    const text = typeof first === "string" ? first : typeof first === "object" && first && "text" in first ? String(first.text) : "?";
+    const text =
+      typeof first === "string"
+        ? first
+        : typeof first === "object" && first && "text" in first
+          ? String(first.text)
+          : "?";
     const record: QueryRecord = { query: text, durationMs: NaN };
     onStatement(record);
     const started = performance.now();
@@ -294,7 +344,13 @@ async function leanJob(pool: pg.Pool, intakeId: string): Promise<void> {
     )
   ).rows[0];
   if (!item || item.status === "processed") return;
-  const payload = JSON.parse(item.raw_body) as { id: string; message: string; subject: string; email: string; name: string };
+  const payload = JSON.parse(item.raw_body) as {
+    id: string;
+    message: string;
+    subject: string;
+    email: string;
+    name: string;
+  };
   const key = inboundMessageKey(item.connector_id, payload.id);
   const client = await pool.connect();
   try {
@@ -302,7 +358,10 @@ async function leanJob(pool: pg.Pool, intakeId: string): Promise<void> {
     const existing = await client.query(`SELECT id FROM messages WHERE idempotency_key = $1`, [key]);
     if (existing.rowCount === 0) {
       const customerId = randomUUID();
-      await client.query(`INSERT INTO customers (id, display_name, updated_at) VALUES ($1, $2, now())`, [customerId, payload.name]);
+      await client.query(`INSERT INTO customers (id, display_name, updated_at) VALUES ($1, $2, now())`, [
+        customerId,
+        payload.name,
+      ]);
       const identity = (
         await client.query<{ id: string }>(
           `INSERT INTO identities (id, customer_id, kind, value, name) VALUES ($1, $2, 'email', $3, $4)
@@ -311,11 +370,10 @@ async function leanJob(pool: pg.Pool, intakeId: string): Promise<void> {
         )
       ).rows[0];
       const caseId = randomUUID();
-      await client.query(`INSERT INTO cases (id, customer_id, channel, subject, status, team, updated_at) VALUES ($1, $2, 'webhook', $3, 'new', 'support', now())`, [
-        caseId,
-        customerId,
-        payload.subject,
-      ]);
+      await client.query(
+        `INSERT INTO cases (id, customer_id, channel, subject, status, team, updated_at) VALUES ($1, $2, 'webhook', $3, 'new', 'support', now())`,
+        [caseId, customerId, payload.subject],
+      );
       await client.query(
         `INSERT INTO case_events (case_id, actor, type, reason, data) VALUES
            ($1, 'connector:webform', 'created', 'no open case matched the message', '{}'),
@@ -326,14 +384,27 @@ async function leanJob(pool: pg.Pool, intakeId: string): Promise<void> {
       await client.query(
         `INSERT INTO messages (id, idempotency_key, direction, channel, external_id, case_id, identity_id, intake_item_id, subject, text, full_text, sent_at)
          VALUES ($1, $2, 'in', 'webhook', $3, $4, $5, $6, $7, $8, $8, $9)`,
-        [messageId, key, payload.id, caseId, identity?.id ?? null, intakeId, payload.subject, payload.message, item.received_at],
+        [
+          messageId,
+          key,
+          payload.id,
+          caseId,
+          identity?.id ?? null,
+          intakeId,
+          payload.subject,
+          payload.message,
+          item.received_at,
+        ],
       );
       await client.query(
         `INSERT INTO case_events (case_id, actor, type, reason, data) VALUES ($1, 'connector:webform', 'message_added', 'first message of the case', $2)`,
         [caseId, JSON.stringify({ messageId, channel: "webhook" })],
       );
     }
-    await client.query(`UPDATE intake_items SET status = 'processed', error = NULL, processed_at = now() WHERE id = $1`, [intakeId]);
+    await client.query(
+      `UPDATE intake_items SET status = 'processed', error = NULL, processed_at = now() WHERE id = $1`,
+      [intakeId],
+    );
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");
@@ -347,7 +418,10 @@ async function leanJob(pool: pg.Pool, intakeId: string): Promise<void> {
 async function bullmqAlone(redisUrl: string, jobs: number, concurrency: number) {
   const name = `plaint-profile-${randomUUID()}`;
   const connection = { url: redisUrl, maxRetriesPerRequest: null };
-  const queue = new Queue(name, { connection, defaultJobOptions: { attempts: 5, removeOnComplete: true, removeOnFail: true } });
+  const queue = new Queue(name, {
+    connection,
+    defaultJobOptions: { attempts: 5, removeOnComplete: true, removeOnFail: true },
+  });
   const watch: CpuWatch = { pids: {}, classify: (comm) => (comm === "redis-server" ? "redis" : null) };
   try {
     for (let i = 0; i < jobs; i++) {
@@ -374,7 +448,12 @@ async function bullmqAlone(redisUrl: string, jobs: number, concurrency: number) 
     const redisPercent = monitor.stop()["redis"] ?? 0;
     await worker.close();
     const cpuPercent = Math.round(((used.user + used.system) / 1000 / elapsed) * 100);
-    return { rate: round((jobs / elapsed) * 1000, 1), cpuPercent, msPerJob: round((used.user + used.system) / 1000 / jobs, 3), redisPercent };
+    return {
+      rate: round((jobs / elapsed) * 1000, 1),
+      cpuPercent,
+      msPerJob: round((used.user + used.system) / 1000 / jobs, 3),
+      redisPercent,
+    };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -390,7 +469,13 @@ async function twoStatementJob(pool: pg.Pool, intakeId: string): Promise<void> {
     )
   ).rows[0];
   if (!item || item.status === "processed") return;
-  const payload = JSON.parse(item.raw_body) as { id: string; message: string; subject: string; email: string; name: string };
+  const payload = JSON.parse(item.raw_body) as {
+    id: string;
+    message: string;
+    subject: string;
+    email: string;
+    name: string;
+  };
   const messageId = randomUUID();
   await pool.query(
     `WITH seen AS (SELECT 1 FROM messages WHERE idempotency_key = $1),

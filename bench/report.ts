@@ -15,10 +15,18 @@ export function formatTable(rows: readonly TableRow[]): string {
   const cells = rows.map((row) => ({ ...row, pass: row.pass === null ? "-" : row.pass ? "PASS" : "FAIL" }));
   const all = [header, ...cells];
   const width = (key: keyof typeof header) => Math.max(...all.map((row) => row[key].length));
-  const widths = { mode: width("mode"), metric: width("metric"), value: width("value"), target: width("target"), pass: width("pass") };
+  const widths = {
+    mode: width("mode"),
+    metric: width("metric"),
+    value: width("value"),
+    target: width("target"),
+    pass: width("pass"),
+  };
   const line = (row: typeof header) =>
     `| ${row.mode.padEnd(widths.mode)} | ${row.metric.padEnd(widths.metric)} | ${row.value.padStart(widths.value)} | ${row.target.padEnd(widths.target)} | ${row.pass.padEnd(widths.pass)} |`;
-  const rule = `|${Object.values(widths).map((w) => "-".repeat(w + 2)).join("|")}|`;
+  const rule = `|${Object.values(widths)
+    .map((w) => "-".repeat(w + 2))
+    .join("|")}|`;
   return [line(header), rule, ...cells.map(line)].join("\n");
 }
 

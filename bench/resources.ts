@@ -54,7 +54,8 @@ export function startCpuMonitor(watch: CpuWatch): CpuMonitor {
       const percent = (ticks: number) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 100);
       const used: Record<string, number> = {};
       for (const name of Object.keys(watch.pids)) used[name] = 0;
-      for (const [key, now] of latest) used[now.group] = (used[now.group] ?? 0) + Math.max(0, now.ticks - (baseline.get(key)?.ticks ?? 0));
+      for (const [key, now] of latest)
+        used[now.group] = (used[now.group] ?? 0) + Math.max(0, now.ticks - (baseline.get(key)?.ticks ?? 0));
       const ours = Object.values(used).reduce((sum, ticks) => sum + ticks, 0);
       const machine = machineBusyTicks() - machineBefore;
       const usage: Record<string, number> = {};
@@ -104,7 +105,11 @@ const classifiedBy = new WeakMap<CpuWatch, Map<string, string | null>>();
  * second), for at most `timeoutMs`. Other people's test runs on a 2-core machine halve what the bench can measure.
  * @returns the last reading, and whether it was quiet.
  */
-export async function waitForQuiet(watch: CpuWatch, maxPercent: number, timeoutMs: number): Promise<{ quiet: boolean; otherPercent: number; waitedMs: number }> {
+export async function waitForQuiet(
+  watch: CpuWatch,
+  maxPercent: number,
+  timeoutMs: number,
+): Promise<{ quiet: boolean; otherPercent: number; waitedMs: number }> {
   const started = Date.now();
   for (;;) {
     const monitor = startCpuMonitor(watch);

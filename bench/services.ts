@@ -20,7 +20,10 @@ export async function createBenchPostgres(adminUrl: string): Promise<BenchPostgr
   return {
     url: url.toString(),
     name,
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -36,7 +39,12 @@ export async function withAdmin<T>(adminUrl: string, work: (admin: pg.Client) =>
 
 /** One short-lived Redis connection; fails fast when the server is absent. */
 export async function withRedis<T>(url: string, work: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   let cause: unknown;
   redis.on("error", (error: unknown) => (cause ??= error));
   try {
@@ -59,7 +67,14 @@ function describe(error: unknown): string {
 
 /** Server versions, for the results file. */
 export async function serverVersions(adminUrl: string, redisUrl: string): Promise<{ postgres: string; redis: string }> {
-  const postgres = await withAdmin(adminUrl, async (admin) => (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?");
-  const redis = await withRedis(redisUrl, async (client) => /redis_version:(\S+)/.exec(await client.info("server"))?.[1] ?? "?");
+  const postgres = await withAdmin(
+    adminUrl,
+    async (admin) =>
+      (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?",
+  );
+  const redis = await withRedis(
+    redisUrl,
+    async (client) => /redis_version:(\S+)/.exec(await client.info("server"))?.[1] ?? "?",
+  );
   return { postgres, redis };
 }

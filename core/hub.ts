@@ -83,6 +83,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       defaultTeam: config.routing.defaultTeam,
       destinations: config.destinations,
       logger,
+      // A batch can never hold more jobs than run at once: flush as soon as all of them are waiting.
+      batch: { maxBatch: Math.min(100, env.workerConcurrency), maxWaitMs: 5 },
     });
     queue.consume(handler, { concurrency: env.workerConcurrency });
     const strandedAfterMs = options.strandedAfterMs ?? 60_000;
