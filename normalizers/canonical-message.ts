@@ -26,6 +26,8 @@ export interface ThreadHints {
   inReplyTo?: string;
   references: string[];
   caseTag?: string;
+  /** Where the case tag came from: the subject, our signed per-case reply address, or our signed Message-ID. */
+  caseTagSource?: "subject" | "reply-address" | "message-id";
 }
 
 export interface MessageFlags {

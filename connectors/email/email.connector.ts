@@ -1,7 +1,10 @@
 import { ok } from "../../core/result";
 import { isOwnMail, normalizeEmailMessage } from "../../normalizers/email/email.normalizer";
 import { defineConnector, type StoredIntake } from "../connector";
-import { emailConnectorConfigSchema } from "./email.schema";
+import { formatCaseNumber } from "../../core/cases/case-number";
+import type { CanonicalMessage } from "../../normalizers/canonical-message";
+import { emailConnectorConfigSchema, type EmailConnectorConfig } from "./email.schema";
+import { parseCaseReplyAddress, parseOwnMessageId } from "./reply-address";
 
 /**
  * Email: mail is fetched from an IMAP mailbox by `ImapIntake` (no HTTP part) and stored raw, base64-encoded,
@@ -16,9 +19,37 @@ export const emailConnector = defineConnector({
   async normalize(config, item) {
     const parsed = await normalizeEmailMessage(rawMail(item), config.parsing, item.receivedAt);
     if (!parsed.ok) return parsed;
-    return ok(isOwnMail(parsed.value, config.parsing) ? [] : [parsed.value]);
+    if (isOwnMail(parsed.value, config.parsing)) return ok([]);
+    return ok([withSignedCaseTag(parsed.value, config)]);
   },
 });
+
+/**
+ * The case a reply points at through what we signed when we wrote to the customer: the per-case Reply-To address
+ * it was sent to, or our Message-ID in its In-Reply-To / References. Both survive a customer who edits the subject
+ * or a mail client that drops it; a forged signature points nowhere.
+ */
+export function withSignedCaseTag(message: CanonicalMessage, config: EmailConnectorConfig): CanonicalMessage {
+  if (message.thread.caseTag || !config.smtp) return message;
+  const secret = config.smtp.signingSecret;
+  const domain = config.parsing.messageIdDomain ?? config.address.split("@")[1] ?? "";
+  const byAddress = [...message.to, ...message.cc]
+    .map((party) => (party.address ? parseCaseReplyAddress(party.address, secret) : null))
+    .find((caseNumber) => caseNumber !== null);
+  if (byAddress != null) return tagged(message, byAddress, "reply-address");
+  const byMessageId = [message.thread.inReplyTo, ...message.thread.references]
+    .map((id) => (id && domain ? parseOwnMessageId(id, domain, secret)?.caseNumber : undefined))
+    .find((caseNumber) => caseNumber !== undefined);
+  return byMessageId !== undefined ? tagged(message, byMessageId, "message-id") : message;
+}
+
+function tagged(
+  message: CanonicalMessage,
+  caseNumber: number,
+  source: "reply-address" | "message-id",
+): CanonicalMessage {
+  return { ...message, thread: { ...message.thread, caseTag: formatCaseNumber(caseNumber), caseTagSource: source } };
+}
 
 /** The mail's exact bytes: stored base64 because mail may hold 8-bit text in any charset, or NUL bytes. */
 export function rawMail(item: Pick<StoredIntake, "rawBody" | "meta">): Buffer {

@@ -35,7 +35,12 @@ export async function matchThread(
       [tagged, customerId],
     );
     if (found)
-      return { caseId: found.id, status: found.status, rule: "case-tag", evidence: message.thread.caseTag ?? "" };
+      return {
+        caseId: found.id,
+        status: found.status,
+        rule: "case-tag",
+        evidence: `${message.thread.caseTag ?? ""} (${message.thread.caseTagSource ?? "subject"})`,
+      };
   }
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
   // A bounce comes from the mail server, not the customer: it is matched by the Message-ID it returns, which is

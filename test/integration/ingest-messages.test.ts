@@ -118,7 +118,7 @@ describe("ingestMessages", () => {
     expect(followUp.caseId).not.toBe(kase.caseId);
     expect(followUp.case.events[0]).toMatchObject({
       type: "created",
-      reason: `follow-up to a closed case (case-tag ${tag})`,
+      reason: `follow-up to a closed case (case-tag ${tag} (subject))`,
       data: { followUpOf: kase.caseId },
     });
   });
