@@ -52,9 +52,8 @@ interface DeliveryErrorDetails {
   rejected: string[];
 }
 
-/** Sending this mail again will not help: a 5xx reply, or every recipient refused with 5xx. The outbox gives up. */
-export class PermanentDeliveryError extends Error implements DeliveryErrorDetails {
-  override name = "PermanentDeliveryError";
+/** A failed delivery with what the SMTP exchange said; the subclass says whether retrying can help. */
+abstract class DeliveryError extends Error implements DeliveryErrorDetails {
   readonly code: string;
   readonly responseCode: number | undefined;
   readonly response: string | undefined;
@@ -72,24 +71,14 @@ export class PermanentDeliveryError extends Error implements DeliveryErrorDetail
   }
 }
 
+/** Sending this mail again will not help: a 5xx reply, or every recipient refused with 5xx. The outbox gives up. */
+export class PermanentDeliveryError extends DeliveryError {
+  override name = "PermanentDeliveryError";
+}
+
 /** Worth another try later: a 4xx reply, a refused / dropped / timed-out connection, failed authentication. */
-export class TransientDeliveryError extends Error implements DeliveryErrorDetails {
+export class TransientDeliveryError extends DeliveryError {
   override name = "TransientDeliveryError";
-  readonly code: string;
-  readonly responseCode: number | undefined;
-  readonly response: string | undefined;
-  readonly command: string | undefined;
-  readonly rejected: string[];
-  constructor(message: string, details: DeliveryErrorDetails, cause?: unknown) {
-    super(message, { cause });
-    ({
-      code: this.code,
-      responseCode: this.responseCode,
-      response: this.response,
-      command: this.command,
-      rejected: this.rejected,
-    } = details);
-  }
 }
 
 /**

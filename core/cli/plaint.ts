@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/load-config";
+import { loadConfig, loadConfigOrThrow } from "../config/load-config";
 import { parseEnv } from "../config/env";
 import { ConfigError, formatProblems } from "../config/problems";
-import type { PlaintConfig } from "../config/config.schema";
 import { describeError } from "../errors";
 import { runParse } from "./commands/parse.command";
 import { runDbMigrate, runNewMigration } from "./commands/db.command";
@@ -73,12 +72,6 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`unknown command: plaint ${positionals.join(" ")}\n\n${usage}\n`);
   return 1;
-}
-
-function loadConfigOrThrow(path: string): PlaintConfig {
-  const loaded = loadConfig(path);
-  if (!loaded.ok) throw new ConfigError(loaded.problems);
-  return loaded.config;
 }
 
 function validateConfig(path: string | null): number {

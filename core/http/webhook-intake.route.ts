@@ -51,8 +51,8 @@ export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
 
 async function intake(deps: IntakeRouteDependencies, req: Request, res: Response): Promise<void> {
   const connector = res.locals["connector"] as AnyConnectorConfig;
-  const http = connectorFor(connector).http;
   const definition = connectorFor(connector);
+  const http = definition.http;
   if (!http) throw new Error(`connector ${connector.id} takes no HTTP requests`);
   const request: InboundRequest = {
     rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

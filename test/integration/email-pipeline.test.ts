@@ -25,14 +25,8 @@ describe("email through the hub", () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  function mail(headers: Record<string, string>, body: string): string {
-    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
-    return [...lines, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\r\n");
-  }
-
-  it("opens a case, threads the reply and the bounce into it, and keeps the auto-reply out", async () => {
-    if (!(await ensureDovecot())) return;
-    await createFolder(folder);
+  /** A hub on a fresh data folder whose config adds the `support-mail` mailbox reading `folder`. */
+  async function startEmailHub(folder: string, extraYaml = ""): Promise<Hub> {
     const dir = mkdtempSync(path.join(tmpdir(), "plaint-email-"));
     const configPath = path.join(dir, "plaint.yaml");
     writeFileSync(
@@ -42,10 +36,21 @@ describe("email through the hub", () => {
     type: email
     address: support@example.com
     imap: { host: ${dovecot.host}, port: ${dovecot.port}, tls: false, user: ${dovecot.user}, secret: ${dovecot.password}, folder: ${folder} }
-`,
+${extraYaml}`,
     );
     const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: webhookSecret });
-    hub = await startHub({ env: testEnv({ dataDir: path.join(dir, "data"), configPath }), config, role: "all" });
+    return startHub({ env: testEnv({ dataDir: path.join(dir, "data"), configPath }), config, role: "all" });
+  }
+
+  function mail(headers: Record<string, string>, body: string): string {
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+    return [...lines, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\r\n");
+  }
+
+  it("opens a case, threads the reply and the bounce into it, and keeps the auto-reply out", async () => {
+    if (!(await ensureDovecot())) return;
+    await createFolder(folder);
+    hub = await startEmailHub(folder);
 
     const first = `<first-${randomUUID()}@customer.example>`;
     const mails = [
@@ -161,26 +166,13 @@ describe("email through the hub", () => {
     cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
 
-    const dir = mkdtempSync(path.join(tmpdir(), "plaint-email-"));
-    const configPath = path.join(dir, "plaint.yaml");
-    writeFileSync(
-      configPath,
-      `${testConfigYaml()}
-  - id: support-mail
-    type: email
-    address: support@example.com
-    displayName: Example Support
-    imap: { host: ${dovecot.host}, port: ${dovecot.port}, tls: false, user: ${dovecot.user}, secret: ${dovecot.password}, folder: ${roundTripFolder} }
+    const roundTripHub = await startEmailHub(
+      roundTripFolder,
+      `    displayName: Example Support
     smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, signingSecret: round-trip-signing-secret }
     parsing: { messageIdDomain: mail.example.com }
 `,
     );
-    const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: webhookSecret });
-    const roundTripHub = await startHub({
-      env: testEnv({ dataDir: path.join(dir, "data"), configPath }),
-      config,
-      role: "all",
-    });
     cleanups.push(() => roundTripHub.stop());
     const prisma = roundTripHub.database.prisma;
     const append = (raw: string) => withImap(async (client) => void (await client.append(roundTripFolder, raw)));
