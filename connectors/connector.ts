@@ -9,6 +9,21 @@ export interface InboundRequest {
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
   receivedAt: Date;
+  /** Query parameters (first value of each). */
+  query: Record<string, string>;
+  /**
+   * The URL the vendor called, as far as the hub knows it: `server.publicUrl` + the path and query the server saw,
+   * or, without `server.publicUrl`, the scheme and Host header of the request itself. Vendors that sign the URL
+   * (Twilio) are checked against this, never against what a proxy forwarded.
+   */
+  url: string;
+}
+
+/** A response the vendor expects instead of the hub's JSON receipt (a handshake challenge, an empty TwiML). */
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
 }
 
 /** One item to write to the intake log; a request may carry several (Meta batches, arrays of form entries). */
@@ -52,8 +67,18 @@ export interface ConnectorDefinition<Config extends { id: string }> {
 export interface HttpIntake<Config> {
   /** Authenticity of the request. Called before anything is stored. */
   verify(config: Config, request: InboundRequest): SignatureVerdict;
-  /** Splits a verified request into intake items, or says what is wrong with it. */
+  /**
+   * Splits a verified request into intake items, or says what is wrong with it. An empty list is a request that
+   * carries nothing to keep (a handshake, a ping); the hub answers it with `answer` or 200.
+   */
   accept(config: Config, request: InboundRequest): Result<IntakeCandidate[], PayloadProblem>;
+  /** What to answer a verified, accepted request when the vendor expects more than a 2xx (Slack's challenge). */
+  answer?(config: Config, request: InboundRequest): HttpAnswer | undefined;
+  /**
+   * `GET` on the connector's URL: a subscription handshake (Meta's `hub.challenge`). Without it, GET is 405.
+   * Runs before any signature check, so it must check its own token.
+   */
+  handshake?(config: Config, request: InboundRequest): HttpAnswer;
 }
 
 /** Identity factory: keeps the config type flowing from the zod schema into every function. */

@@ -19,7 +19,12 @@ export interface Party {
 export interface Attachment {
   filename: string;
   contentType: string;
+  /** Bytes; 0 when the channel does not say (chat media fetched later). */
   size: number;
+  /** Where the channel serves the content (Twilio MediaUrl), when it gives a URL. */
+  url?: string;
+  /** The channel's id of the media (Meta media id, Slack file id), fetched through its API. */
+  mediaId?: string;
 }
 
 export interface ThreadHints {
@@ -28,6 +33,36 @@ export interface ThreadHints {
   caseTag?: string;
   /** Where the case tag came from: the subject, our signed per-case reply address, or our signed Message-ID. */
   caseTagSource?: "subject" | "reply-address" | "message-id";
+  /**
+   * The long-lived conversation a chat message belongs to (a Slack channel, a WhatsApp chat between two numbers):
+   * not a case by itself, since one chat carries many complaints over time.
+   */
+  conversationId?: string;
+}
+
+/** What a non-message update (`kind` status, edit, delete, reaction) says about an earlier message. */
+export interface MessageUpdate {
+  /** The channel's id of the message updated: ours for delivery statuses, the customer's for edits and reactions. */
+  targetExternalId: string;
+  /** Delivery state of an outbound message, for `kind: "status"`. */
+  status?: "queued" | "sent" | "delivered" | "read" | "failed" | "undelivered";
+  /** The vendor's error code and text when a delivery failed. */
+  error?: string;
+  /** The emoji for `kind: "reaction"`; empty when the reaction was removed. */
+  reaction?: string;
+}
+
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+export interface SharedContact {
+  name: string;
+  phones: string[];
+  emails: string[];
 }
 
 export interface MessageFlags {
@@ -65,6 +100,14 @@ export interface CanonicalMessage {
   flags: MessageFlags;
   bounce?: BounceReport;
   kind: MessageKind;
+  /** For every kind but `message`: which message it updates and how. Edits carry the new text in `text`. */
+  update?: MessageUpdate;
+  location?: SharedLocation;
+  contacts?: SharedContact[];
+  /** The button or list item a customer picked (interactive replies); `text` holds its title. */
+  choice?: { id: string; title: string };
+  /** Where a chat started from (a Meta ad or post referral): the vendor's fields as given. */
+  referral?: Record<string, string>;
 }
 
 export const noFlags: MessageFlags = Object.freeze({

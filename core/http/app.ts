@@ -53,6 +53,7 @@ export function createApp(deps: AppDependencies): Express {
       queue: deps.queue,
       connectors: deps.config.connectors,
       maxBodyBytes: deps.config.server.maxBodyBytes,
+      publicUrl: deps.config.server.publicUrl,
       metrics: deps.metrics,
       logger: deps.logger,
     }),

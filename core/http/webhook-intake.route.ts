@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
-import type { InboundRequest } from "../../connectors/connector";
+import type { HttpAnswer, InboundRequest } from "../../connectors/connector";
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
 import { describeError } from "../errors";
 import { recordIntake, type IntakeWriter } from "../intake/intake-log";
@@ -15,6 +15,8 @@ export interface IntakeRouteDependencies {
   queue: JobQueue;
   connectors: readonly AnyConnectorConfig[];
   maxBodyBytes: number;
+  /** `server.publicUrl`: the base URL vendors call, for the ones that sign it. */
+  publicUrl: string | undefined;
   metrics: Metrics;
   logger: Logger;
 }
@@ -46,7 +48,35 @@ export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
       intake(deps, req, res).catch(next);
     },
   );
+  router.get("/v1/intake/webhook/:connectorId", findConnector, (req, res) => {
+    const connector = res.locals["connector"] as AnyConnectorConfig;
+    const handshake = connectorFor(connector).http?.handshake;
+    if (!handshake) {
+      return sendError(res, 405, { error: "method_not_allowed", message: `connector ${connector.id} takes POST only` });
+    }
+    sendAnswer(res, handshake(connector, inboundRequest(deps, req)));
+  });
   return router;
+}
+
+function inboundRequest(deps: Pick<IntakeRouteDependencies, "publicUrl">, req: Request): InboundRequest {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.query)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (typeof first === "string") query[name] = first;
+  }
+  const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, "") : `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  return {
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    headers: req.headers,
+    receivedAt: new Date(),
+    query,
+    url: base + req.originalUrl,
+  };
+}
+
+function sendAnswer(res: Response, answer: HttpAnswer): void {
+  res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 
 async function intake(deps: IntakeRouteDependencies, req: Request, res: Response): Promise<void> {
@@ -54,11 +84,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   const definition = connectorFor(connector);
   const http = definition.http;
   if (!http) throw new Error(`connector ${connector.id} takes no HTTP requests`);
-  const request: InboundRequest = {
-    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-    headers: req.headers,
-    receivedAt: new Date(),
-  };
+  const request = inboundRequest(deps, req);
   const log = deps.logger.child({ connector: connector.id });
 
   const verdict = http.verify(connector, request);
@@ -108,12 +134,21 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
       }),
     );
   }
+  const answer = http.answer?.(connector, request);
+  if (recorded.length === 0) {
+    // A handshake or a ping: verified, nothing to keep.
+    if (answer) sendAnswer(res, answer);
+    else res.status(200).json({ status: "ignored", intakeIds: [] });
+    return;
+  }
   const allDuplicates = recorded.every((item) => !item.created);
   deps.metrics.intake.inc({ connector: connector.id, outcome: allDuplicates ? "duplicate" : "accepted" }, 1);
-  res.status(allDuplicates ? 200 : 202).json({
-    status: allDuplicates ? "duplicate" : "accepted",
-    intakeIds: recorded.map((item) => item.id),
-  });
+  if (answer) sendAnswer(res, answer);
+  else
+    res.status(allDuplicates ? 200 : 202).json({
+      status: allDuplicates ? "duplicate" : "accepted",
+      intakeIds: recorded.map((item) => item.id),
+    });
 
   // After the answer: the item is durable already, and the stranded-intake sweep enqueues it if this fails.
   for (const item of recorded) {
