@@ -28,7 +28,7 @@ import { loadConfigOrThrow } from "../core/config/load-config";
 import { openDatabase } from "../core/db/database";
 import { recordIntake } from "../core/intake/intake-log";
 import { createLogger } from "../core/logger";
-import { createIntakeHandler } from "../core/pipeline/process-intake";
+import { createIntakeHandler, ingestSettings } from "../core/pipeline/process-intake";
 import { inboundMessageKey } from "../core/pipeline/idempotency-key";
 import { benchConfigYaml } from "./bench-config";
 import { round, summarize } from "./load";
@@ -99,8 +99,7 @@ async function main(): Promise<void> {
     const pipeline = {
       database: hubDatabase,
       connectors: config.connectors,
-      defaultTeam: config.routing.defaultTeam,
-      destinations: config.destinations,
+      settings: ingestSettings(config),
       logger: createLogger("silent"),
     };
     const handler = createIntakeHandler(pipeline);

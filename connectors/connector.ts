@@ -56,6 +56,8 @@ export interface ConnectorDefinition<Config extends { id: string }> {
   configSchema: z.ZodType<Config>;
   /** For connectors that are sent HTTP requests (webhooks); mail is fetched by a poller instead. */
   http?: HttpIntake<Config>;
+  /** What the pipeline does for this connector's messages beyond placing them; absent: nothing more. */
+  ingestPolicy?(config: Config): IngestPolicy;
   /** Turns one stored intake item into canonical messages (asynchronous where the parser is, as for MIME). */
   normalize(
     config: Config,
@@ -79,6 +81,14 @@ export interface HttpIntake<Config> {
    * Runs before any signature check, so it must check its own token.
    */
   handshake?(config: Config, request: InboundRequest): HttpAnswer;
+}
+
+/** What the pipeline does for a connector's messages beyond placing them on cases. */
+export interface IngestPolicy {
+  /** A text sent automatically on every case this connector's messages open (placeholders: {case} {name} {subject}). */
+  acknowledgement?: string;
+  /** A permanent delivery failure reported through this connector blocks the address for this many days. */
+  undeliverableDays: number;
 }
 
 /** Identity factory: keeps the config type flowing from the zod schema into every function. */

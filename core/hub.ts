@@ -9,7 +9,7 @@ import { createApp } from "./http/app";
 import { findStrandedIntake } from "./intake/intake-log";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
-import { createIntakeHandler } from "./pipeline/process-intake";
+import { createIntakeHandler, ingestSettings } from "./pipeline/process-intake";
 import { startMailboxPollers } from "./pollers/mailbox-pollers";
 import { OutboxDispatcher } from "./outbox/outbox-dispatcher";
 import { createEmailReplyHandler } from "../connectors/email/email-reply.handler";
@@ -80,8 +80,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const handler = createIntakeHandler({
       database,
       connectors: config.connectors,
-      defaultTeam: config.routing.defaultTeam,
-      destinations: config.destinations,
+      settings: ingestSettings(config),
       logger,
       // A batch can never hold more jobs than run at once: flush as soon as all of them are waiting.
       batch: { maxBatch: Math.min(100, env.workerConcurrency), maxWaitMs: 5 },

@@ -2,6 +2,7 @@ import type { ConnectorConfigOf } from "../../core/config/connectors.schema";
 import { formatCaseNumber } from "../../core/cases/case-number";
 import type { Database } from "../../core/db/database";
 import { PermanentSideEffectError, type OutboxHandler } from "../../core/outbox/outbox-dispatcher";
+import { refusalReason, sentAutomaticMail } from "./automatic-mail-guard";
 import { composeReply, NoReplyRecipientError } from "./reply-composer";
 import { createSmtpSender, PermanentDeliveryError, type SmtpSender } from "./smtp-sender";
 
@@ -32,10 +33,16 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
   return async (row) => {
     const outbound = await database.prisma.message.findUniqueOrThrow({
       where: { id: String(row.payload["messageId"]) },
-      include: { case: { select: { id: true, number: true, subject: true } } },
+      include: { case: { select: { id: true, number: true, subject: true, customerId: true } } },
     });
+    // The customer's latest mail: not a bounce from a mail server, which belongs to another sender.
     const answered = await database.prisma.message.findFirst({
-      where: { caseId: outbound.caseId, direction: "in", channel: "email" },
+      where: {
+        caseId: outbound.caseId,
+        direction: "in",
+        channel: "email",
+        identity: { customerId: outbound.case.customerId },
+      },
       orderBy: { sentAt: "desc" },
       include: { identity: true, intakeItem: { select: { connectorId: true } } },
     });
@@ -44,6 +51,35 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
       throw new PermanentSideEffectError("the case has no customer email to answer");
     }
     if (!connector?.smtp) throw new PermanentSideEffectError(`mailbox ${connector?.id ?? "?"} has no smtp section`);
+    const recipient = answered.identity;
+    const automatic = outbound.automatic || (outbound.flags as { automatic?: boolean }).automatic === true;
+    const now = new Date();
+    const caps = connector.loopProtection.automaticMailCaps;
+    const sent = automatic ? await sentAutomaticMail(database, outbound.caseId, recipient.id, caps, now) : [];
+    const refusal = refusalReason(
+      {
+        identityId: recipient.id,
+        address: recipient.value,
+        undeliverableUntil: recipient.undeliverableUntil,
+        undeliverableReason: recipient.undeliverableReason,
+      },
+      automatic,
+      sent,
+      caps,
+      now,
+    );
+    if (refusal) {
+      await database.prisma.caseEvent.create({
+        data: {
+          caseId: outbound.caseId,
+          actor: `connector:${connector.id}`,
+          type: "reply_not_sent",
+          reason: refusal,
+          data: { messageId: outbound.id },
+        },
+      });
+      throw new PermanentSideEffectError(refusal);
+    }
 
     const thread = answered.thread as { references?: string[] };
     let mail;
@@ -58,7 +94,7 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
         // A mail that came without a Message-ID got a content hash as its id: not something to reply to.
         ...(answered.externalId && !answered.externalId.startsWith("sha256-") && { inReplyTo: answered.externalId }),
         references: thread.references ?? [],
-        automatic: (outbound.flags as { automatic?: boolean }).automatic === true,
+        automatic,
         secret: connector.smtp.signingSecret,
         messageIdDomain: connector.parsing.messageIdDomain ?? connector.address.split("@")[1] ?? "localhost",
         messageUuid: outbound.id,
@@ -73,7 +109,13 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
     await database.prisma.$transaction([
       database.prisma.message.update({
         where: { id: outbound.id },
-        data: { externalId: mail.messageId.replace(/^<|>$/g, ""), subject: mail.subject },
+        data: {
+          externalId: mail.messageId.replace(/^<|>$/g, ""),
+          subject: mail.subject,
+          identityId: recipient.id,
+          automatic,
+          sentAt: now,
+        },
       }),
       database.prisma.caseEvent.create({
         data: {

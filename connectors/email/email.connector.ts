@@ -16,6 +16,14 @@ export const emailConnector = defineConnector({
   channel: "email",
   configSchema: emailConnectorConfigSchema,
 
+  ingestPolicy(config) {
+    return {
+      // Without an SMTP server there is nothing to send it with (config validation says so too).
+      ...(config.acknowledgement.enabled && config.smtp && { acknowledgement: config.acknowledgement.text }),
+      undeliverableDays: config.loopProtection.undeliverableDays,
+    };
+  },
+
   async normalize(config, item) {
     const parsed = await normalizeEmailMessage(rawMail(item), config.parsing, item.receivedAt);
     if (!parsed.ok) return parsed;

@@ -49,6 +49,40 @@ export const smtpServerSchema = z.strictObject({
   signingSecret: z.string().min(16, "use a signing secret of at least 16 characters"),
 });
 
+/** An automatic first answer to every new case from this mailbox, sent with `Auto-Submitted: auto-replied`. */
+export const acknowledgementSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** `{case}` becomes the case reference (C-1042), `{name}` the customer's name or address, `{subject}` theirs. */
+  text: z
+    .string()
+    .min(1)
+    .default(
+      "Hello {name},\n\nthank you for your message. It is now case {case}, and we will answer as soon as we can.\n" +
+        "Please keep [#{case}] in the subject when you write about it again.",
+    ),
+});
+
+/**
+ * Zammad's caps on automatic mail, per case and per recipient: at most `count` within `minutes`. Beyond them
+ * nothing automatic is sent, which ends any loop with a robot that answers every mail.
+ */
+export const defaultAutomaticMailCaps = [
+  { count: 10, minutes: 10 },
+  { count: 15, minutes: 30 },
+  { count: 25, minutes: 60 },
+  { count: 50, minutes: 180 },
+  { count: 100, minutes: 600 },
+];
+
+/** What protects the mailbox (and the customers) from loops and from writing to dead addresses. */
+export const loopProtectionSchema = z.strictObject({
+  automaticMailCaps: z
+    .array(z.strictObject({ count: z.number().int().min(1), minutes: z.number().int().min(1) }))
+    .default(() => defaultAutomaticMailCaps),
+  /** After a permanent bounce (5.x.x), nothing is sent to that address for this many days. */
+  undeliverableDays: z.number().positive().default(7),
+});
+
 export const emailConnectorConfigSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes"),
   type: z.literal("email"),
@@ -59,9 +93,12 @@ export const emailConnectorConfigSchema = z.strictObject({
   imap: imapMailboxSchema,
   smtp: smtpServerSchema.optional(),
   parsing: emailParsingSchema.prefault({}),
+  acknowledgement: acknowledgementSchema.prefault({}),
+  loopProtection: loopProtectionSchema.prefault({}),
 });
 
 export type EmailConnectorConfig = z.infer<typeof emailConnectorConfigSchema>;
 export type ImapMailboxConfig = z.infer<typeof imapMailboxSchema>;
 export type EmailParsingConfig = z.infer<typeof emailParsingSchema>;
+export type LoopProtectionConfig = z.infer<typeof loopProtectionSchema>;
 export type SmtpServerConfig = z.infer<typeof smtpServerSchema>;

@@ -1,65 +1,130 @@
 import type { SqlClient } from "../db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { parseCaseNumber } from "./case-number";
+import { normalizeSubject } from "./subject";
 
 export interface ThreadMatch {
   caseId: string;
   status: string;
+  /** When the matched case was closed (ISO), for the reopen window; null when it is not closed. */
+  closedAt: string | null;
   /** Which rule matched, for the event trail. */
-  rule: "case-tag" | "in-reply-to";
+  rule: "case-tag" | "in-reply-to" | "subject";
   evidence: string;
 }
 
-/** Messages placed earlier in the same batch, by `channel + externalId`, so a reply can find its parent there. */
-export type PlacedInBatch = Map<string, { caseId: string; customerId: string }>;
+/** `cases.subjectMatch` as the matcher needs it. */
+export interface SubjectMatching {
+  enabled: boolean;
+  windowHours: number;
+}
+
+/** A case placed earlier in the same batch, found by a reply's parent id or by the customer's subject. */
+export interface PlacedCase {
+  caseId: string;
+  customerId: string;
+  status: string;
+}
+
+/** Messages and subjects placed earlier in the same batch, so a reply can find its parent there. */
+export type PlacedInBatch = Map<string, PlacedCase>;
 
 export function placedKey(channel: string, externalId: string): string {
   return `${channel}\u0000${externalId}`;
 }
 
+export function placedSubjectKey(customerId: string, topic: string): string {
+  return `subject\u0000${customerId}\u0000${topic}`;
+}
+
+interface CaseRow {
+  caseId: string;
+  status: string;
+  closedAt: string | null;
+}
+
 /**
- * The case a message's own thread hints point at: a case tag, then the message it replies to.
- * Only the customer's own cases are candidates, so a forged tag cannot attach a message to someone else's case.
- * Cross-channel matching by similarity comes later and runs after this.
+ * The case a message's own thread hints point at, trying the rules in order of strength: a case tag (in the
+ * subject, or signed into our reply address or Message-ID), the message it replies to, and optionally the same
+ * sender's case with the same subject within a window. Only the customer's own cases are candidates, so a
+ * forged tag cannot attach a message to someone else's case. Cross-channel matching by similarity comes later
+ * and runs after this.
  */
 export async function matchThread(
   db: SqlClient,
   message: CanonicalMessage,
   customerId: string,
   placed: PlacedInBatch,
+  subjects: SubjectMatching,
 ): Promise<ThreadMatch | null> {
+  return (
+    (await matchCaseTag(db, message, customerId)) ??
+    (await matchParent(db, message, customerId, placed)) ??
+    (subjects.enabled ? await matchSubject(db, message, customerId, placed, subjects.windowHours) : null)
+  );
+}
+
+async function matchCaseTag(db: SqlClient, message: CanonicalMessage, customerId: string) {
   const tagged = message.thread.caseTag ? parseCaseNumber(message.thread.caseTag) : null;
-  if (tagged !== null) {
-    const [found] = await db.sql<{ id: string; status: string }>(
-      `SELECT id::text AS id, status FROM cases WHERE number = $1 AND customer_id = $2::uuid`,
-      [tagged, customerId],
-    );
-    if (found)
-      return {
-        caseId: found.id,
-        status: found.status,
-        rule: "case-tag",
-        evidence: `${message.thread.caseTag ?? ""} (${message.thread.caseTagSource ?? "subject"})`,
-      };
-  }
+  if (tagged === null) return null;
+  const [found] = await db.sql<CaseRow>(
+    `SELECT id::text AS "caseId", status, closed_at AS "closedAt" FROM cases WHERE number = $1 AND customer_id = $2::uuid`,
+    [tagged, customerId],
+  );
+  if (!found) return null;
+  const source = message.thread.caseTagSource ?? "subject";
+  return match(found, "case-tag", `${message.thread.caseTag ?? ""} (${source})`);
+}
+
+async function matchParent(db: SqlClient, message: CanonicalMessage, customerId: string, placed: PlacedInBatch) {
   const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
+  if (parents.length === 0) return null;
   // A bounce comes from the mail server, not the customer: it is matched by the Message-ID it returns, which is
   // ours and unguessable, whoever the case belongs to.
   const anyCustomer = message.flags.bounce;
   for (const parentId of parents) {
     const sibling = placed.get(placedKey(message.channel, parentId));
     if (sibling && (anyCustomer || sibling.customerId === customerId))
-      return { caseId: sibling.caseId, status: "new", rule: "in-reply-to", evidence: parentId };
+      return match({ ...sibling, closedAt: null }, "in-reply-to", parentId);
   }
-  if (parents.length === 0) return null;
-  const [parent] = await db.sql<{ caseId: string; status: string; externalId: string }>(
-    `SELECT c.id::text AS "caseId", c.status, m.external_id AS "externalId"
+  const [parent] = await db.sql<CaseRow & { externalId: string }>(
+    `SELECT c.id::text AS "caseId", c.status, c.closed_at AS "closedAt", m.external_id AS "externalId"
      FROM messages m JOIN cases c ON c.id = m.case_id
      WHERE m.channel = $1 AND m.external_id = ANY($2::text[]) AND ($4 OR c.customer_id = $3::uuid)
      ORDER BY m.sent_at DESC LIMIT 1`,
     [message.channel, parents, customerId, anyCustomer],
   );
-  return parent
-    ? { caseId: parent.caseId, status: parent.status, rule: "in-reply-to", evidence: parent.externalId }
-    : null;
+  return parent ? match(parent, "in-reply-to", parent.externalId) : null;
+}
+
+/**
+ * Mail only: chat messages have no subject, and a web form's fixed subject ("Contact form") says nothing about
+ * the topic. Closed cases are never matched this way: a subject alone is too weak to revive one.
+ */
+async function matchSubject(
+  db: SqlClient,
+  message: CanonicalMessage,
+  customerId: string,
+  placed: PlacedInBatch,
+  windowHours: number,
+) {
+  const topic = message.channel === "email" ? normalizeSubject(message.subject) : "";
+  if (!topic) return null;
+  const sibling = placed.get(placedSubjectKey(customerId, topic));
+  if (sibling) return match({ ...sibling, closedAt: null }, "subject", topic);
+  const since = new Date(Date.parse(message.receivedAt) - windowHours * 3_600_000);
+  const recent = await db.sql<CaseRow & { subject: string | null }>(
+    `SELECT id::text AS "caseId", status, closed_at AS "closedAt", subject
+     FROM cases
+     WHERE customer_id = $1::uuid AND channel = 'email' AND status <> 'closed' AND updated_at >= $2
+     ORDER BY updated_at DESC LIMIT 50`,
+    [customerId, since.toISOString()],
+  );
+  const found = recent.find((row) => normalizeSubject(row.subject) === topic);
+  return found ? match(found, "subject", topic) : null;
+}
+
+function match(row: CaseRow, rule: ThreadMatch["rule"], evidence: string): ThreadMatch {
+  const closedAt = row.closedAt === null ? null : new Date(row.closedAt).toISOString();
+  return { caseId: row.caseId, status: row.status, closedAt, rule, evidence };
 }

@@ -42,6 +42,32 @@ export const routingConfigSchema = z.strictObject({
   defaultTeam: slugSchema,
 });
 
+/** What a customer's reply to a closed case does. */
+export const CLOSED_CASE_REPLY_ACTIONS = ["reopen", "new-case"] as const;
+
+/** `cases.subjectMatch:` threading an email by sender and subject when it carries no thread headers. */
+export const subjectMatchConfigSchema = z.strictObject({
+  /**
+   * Off by default: two different complaints with the same short subject ("Refund") would be merged, and a wrong
+   * merge costs more than a missed one.
+   */
+  enabled: z.boolean().default(false),
+  /** How recent the customer's case must be (its last activity), in hours. */
+  windowHours: z.number().positive().default(72),
+});
+
+/** `cases:` how messages find and reopen their cases. */
+export const casesConfigSchema = z.strictObject({
+  /**
+   * A reply to a resolved case always reopens it (the customer says it is not solved). A reply to a closed case
+   * reopens it (`reopen`, within `reopenWithinDays` of closing) or opens a new case linked to it (`new-case`).
+   */
+  replyToClosed: z.enum(CLOSED_CASE_REPLY_ACTIONS).default("new-case"),
+  /** With `replyToClosed: reopen`: cases closed longer ago than this get a new linked case instead. */
+  reopenWithinDays: z.number().positive().default(30),
+  subjectMatch: subjectMatchConfigSchema.prefault({}),
+});
+
 /** One entry of `taxonomy.categories:`: what a complaint is about. */
 export const categoryConfigSchema = z.strictObject({
   id: slugSchema,
@@ -79,6 +105,7 @@ export const plaintConfigSchema = z.strictObject({
   apiKeys: z.array(apiKeyConfigSchema).min(1, "add at least one API key"),
   teams: z.array(teamConfigSchema).min(1, "add at least one team"),
   routing: routingConfigSchema,
+  cases: casesConfigSchema.prefault({}),
   taxonomy: taxonomyConfigSchema.prefault({}),
   connectors: z.array(connectorConfigSchema).default(() => []),
   destinations: z.array(destinationConfigSchema).default(() => []),
@@ -90,6 +117,7 @@ export type PlaintConfig = z.output<typeof plaintConfigSchema>;
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeyConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
+export type CasesConfig = z.output<typeof casesConfigSchema>;
 export type CategoryConfig = z.output<typeof categoryConfigSchema>;
 export type DestinationConfig = z.output<typeof destinationConfigSchema>;
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;

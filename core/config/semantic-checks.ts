@@ -38,7 +38,30 @@ const UNIQUE_FIELDS: readonly UniqueField[] = [
  * input even when zod found problems, so one run reports everything; malformed entries are simply skipped.
  */
 export function checkSemantics(data: unknown): PathProblem[] {
-  return [...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)), ...defaultTeamProblems(data)];
+  return [
+    ...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)),
+    ...defaultTeamProblems(data),
+    ...acknowledgementProblems(data),
+  ];
+}
+
+/** An acknowledgement is mail: a mailbox without an SMTP server could never send it. */
+function acknowledgementProblems(data: unknown): PathProblem[] {
+  const connectors = valueAt(data, ["connectors"]);
+  if (!Array.isArray(connectors)) return [];
+  return connectors.flatMap((connector: unknown, index) =>
+    valueAt(connector, ["type"]) === "email" &&
+    valueAt(connector, ["acknowledgement", "enabled"]) === true &&
+    valueAt(connector, ["smtp"]) === undefined
+      ? [
+          {
+            path: ["connectors", index, "acknowledgement", "enabled"],
+            message: "acknowledgements need an SMTP server to be sent through",
+            hint: "add an smtp: section to this connector, or set enabled: false",
+          },
+        ]
+      : [],
+  );
 }
 
 function duplicates(data: unknown, unique: UniqueField): PathProblem[] {

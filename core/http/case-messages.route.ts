@@ -72,6 +72,7 @@ export function caseMessagesRouter(
             text: parsed.data.text,
             fullText: parsed.data.text,
             flags: { automatic: parsed.data.automatic },
+            automatic: parsed.data.automatic,
             sentAt: new Date(),
           },
           select: { id: true },

@@ -50,11 +50,11 @@ export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
   );
   router.get("/v1/intake/webhook/:connectorId", findConnector, (req, res) => {
     const connector = res.locals["connector"] as AnyConnectorConfig;
-    const handshake = connectorFor(connector).http?.handshake;
-    if (!handshake) {
+    const http = connectorFor(connector).http;
+    if (!http?.handshake) {
       return sendError(res, 405, { error: "method_not_allowed", message: `connector ${connector.id} takes POST only` });
     }
-    sendAnswer(res, handshake(connector, inboundRequest(deps, req)));
+    sendAnswer(res, http.handshake(connector, inboundRequest(deps, req)));
   });
   return router;
 }

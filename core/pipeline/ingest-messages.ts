@@ -1,90 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../db/database";
+import type { IngestPolicy } from "../../connectors/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
-import { activeCaseStatuses, type CaseStatus } from "../cases/case-status";
+import { formatCaseNumber } from "../cases/case-number";
+import { continuation, type Continuation } from "../cases/continuation";
 import { findOrCreateSenders, senderIdentities } from "../cases/identities";
-import { matchThread, placedKey, type PlacedInBatch, type ThreadMatch } from "../cases/thread-match";
+import { matchThread, placedKey, placedSubjectKey, type PlacedInBatch, type ThreadMatch } from "../cases/thread-match";
+import { normalizeSubject } from "../cases/subject";
+import type { CasesConfig } from "../config/config.schema";
+import { normalizeEmail } from "../../normalizers/identity-values";
+import {
+  caseTable,
+  eventTable,
+  messageTable,
+  outboxTable,
+  type EventRow,
+  type MessageRow,
+  type NewCaseRow,
+  type OutboxRow,
+} from "./case-rows";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
-import { insertRows, type Table } from "./insert-rows";
-
-interface NewCase {
-  id: string;
-  customer_id: string;
-  channel: string;
-  subject: string | null;
-  status: string;
-  team: string;
-}
-
-interface MessageRow {
-  id: string;
-  idempotency_key: string;
-  direction: string;
-  channel: string;
-  external_id: string;
-  case_id: string;
-  identity_id: string;
-  intake_item_id: string;
-  subject: string | null;
-  text: string;
-  full_text: string;
-  thread: string;
-  attachments: string;
-  flags: string;
-  kind: string;
-  sent_at: string;
-}
-
-interface EventRow {
-  case_id: string;
-  actor: string;
-  type: string;
-  reason: string;
-  data: string;
-}
-
-interface OutboxRow {
-  id: string;
-  destination: string;
-  case_id: string;
-  payload: string;
-  idempotency_key: string;
-}
-
-const caseTable: Table<NewCase> = {
-  name: "cases",
-  columns: { id: "uuid", customer_id: "uuid", channel: "text", subject: "text", status: "text", team: "text" },
-  extra: { updated_at: "now()" },
-};
-const messageTable: Table<MessageRow> = {
-  name: "messages",
-  columns: {
-    id: "uuid",
-    idempotency_key: "text",
-    direction: "text",
-    channel: "text",
-    external_id: "text",
-    case_id: "uuid",
-    identity_id: "uuid",
-    intake_item_id: "uuid",
-    subject: "text",
-    text: "text",
-    full_text: "text",
-    thread: "jsonb",
-    attachments: "jsonb",
-    flags: "jsonb",
-    kind: "text",
-    sent_at: "timestamptz",
-  },
-};
-const eventTable: Table<EventRow> = {
-  name: "case_events",
-  columns: { case_id: "uuid", actor: "text", type: "text", reason: "text", data: "jsonb" },
-};
-const outboxTable: Table<OutboxRow> = {
-  name: "outbox",
-  columns: { id: "uuid", destination: "text", case_id: "uuid", payload: "jsonb", idempotency_key: "text" },
-};
+import { insertRows } from "./insert-rows";
 
 /** The canonical messages of one intake item. */
 export interface IntakeMessages {
@@ -96,6 +32,9 @@ export interface IntakeMessages {
 export interface IngestSettings {
   defaultTeam: string;
   destinations: readonly { id: string }[];
+  cases: CasesConfig;
+  /** Per connector id, from its definition's `ingestPolicy`; connectors without one get none. */
+  policies: ReadonlyMap<string, IngestPolicy>;
 }
 
 /** A message that will be stored, and the case it goes to. */
@@ -104,21 +43,21 @@ interface Placement {
   key: string;
   message: CanonicalMessage;
   intakeItemId: string;
+  connectorId: string;
   actor: string;
   identityId: string;
   caseId: string;
-  /** The thread rule that joined it to an active case, or null when it opened a case. */
-  joined: ThreadMatch | null;
-  /** An inactive (resolved, closed) case the thread pointed at; the new case is its follow-up. */
-  followUpOf: ThreadMatch | null;
+  /** How the message found (or did not find) its case. */
+  via: Continuation;
 }
 
 /**
  * Canonical messages into the case store, inside the caller's transaction: dedupe on the idempotency key,
- * identify the senders, find the case each thread points at or open one, append the events, route, queue the
- * side effects in the outbox and mark the intake items done. The number of round trips does not grow with the
- * number of messages (except one thread look-up per message that carries thread hints), which is what lets a
- * worker keep up with the HTTP edge.
+ * identify the senders, find the case each thread points at or open one (reopening or following up closed
+ * ones), append the events, route, record permanent bounces, queue acknowledgements and side effects in the
+ * outbox and mark the intake items done. The number of round trips does not grow with the number of messages
+ * (except the thread look-ups of messages that carry thread hints), which is what lets a worker keep up with
+ * the HTTP edge.
  */
 export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], settings: IngestSettings): Promise<void> {
   const candidates = items.flatMap((item) =>
@@ -145,19 +84,30 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
         })),
       )
     : [];
+  const batch = new BatchState();
   const placements: Placement[] = [];
-  const newCases: NewCase[] = [];
-  const placed: PlacedInBatch = new Map();
+  const newCases: NewCaseRow[] = [];
   for (const [index, { item, message, key }] of fresh.entries()) {
     const sender = senders[index] as (typeof senders)[number];
-    const match = hasThreadHints(message) ? await matchThread(tx, message, sender.customerId, placed) : null;
-    const joined = match && activeCaseStatuses.includes(match.status as CaseStatus) ? match : null;
+    const machineMail = isMachineMail(message);
+    const match = wantsThreadMatch(message, settings.cases)
+      ? await matchThread(tx, message, sender.customerId, batch.placed, settings.cases.subjectMatch)
+      : null;
+    let via = continuation(batch.current(match), message.receivedAt, settings.cases, machineMail);
+    if (via.action === "follow-up") via = await joinExistingFollowUp(tx, batch, via);
     // Auto-replies, bounces and abuse reports join the case they answer, but never open one: a loop of
     // out-of-office mails must not become a loop of cases.
-    if (!joined && isMachineMail(message)) continue;
-    let caseId = joined?.caseId;
-    if (!caseId) {
+    if (via.action === "open" && machineMail) continue;
+
+    let caseId: string;
+    if (via.action === "join") {
+      caseId = via.match.caseId;
+      // Machine mail leaves the case as it was: no reopening, no new activity for the subject window.
+      if (!machineMail) batch.joined(caseId, via.reopen);
+    } else {
       caseId = randomUUID();
+      const followUpOf = via.action === "follow-up" ? via.match.caseId : null;
+      if (followUpOf) batch.followUps.set(followUpOf, caseId);
       newCases.push({
         id: caseId,
         customer_id: sender.customerId,
@@ -165,23 +115,28 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
         subject: message.subject,
         status: "new",
         team: settings.defaultTeam,
+        follow_up_of_id: followUpOf,
       });
     }
-    placed.set(placedKey(message.channel, message.externalId), { caseId, customerId: sender.customerId });
+    const placedCase = { caseId, customerId: sender.customerId, status: via.action === "join" ? "open" : "new" };
+    batch.placed.set(placedKey(message.channel, message.externalId), placedCase);
+    const topic = message.channel === "email" ? normalizeSubject(message.subject) : "";
+    if (topic && !machineMail) batch.placed.set(placedSubjectKey(sender.customerId, topic), placedCase);
     placements.push({
       id: randomUUID(),
       key,
       message,
       intakeItemId: item.intakeItemId,
+      connectorId: item.connectorId,
       actor: `connector:${item.connectorId}`,
       identityId: sender.identityId,
       caseId,
-      joined,
-      followUpOf: joined ? null : match,
+      via,
     });
   }
 
   if (newCases.length > 0) await insertRows(tx, caseTable, newCases);
+  await touchJoinedCases(tx, batch);
   if (placements.length > 0) {
     await insertRows(tx, messageTable, placements.map(messageRow));
     // Event ids follow the order of this list, so each case's trail reads created → routed → message_added.
@@ -190,17 +145,76 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       eventTable,
       placements.flatMap((placement) => events(placement, settings.defaultTeam)),
     );
+    await markUndeliverable(tx, placements, settings.policies);
+    await queueAcknowledgements(tx, placements, settings.policies);
     await queueSideEffects(tx, settings.destinations, placements);
   }
   await markItemsDone(tx, items, new Set(placements.map((placement) => placement.intakeItemId)), alreadyStored);
+}
+
+/** What earlier messages of this batch did to cases, so later ones see it before it is written. */
+class BatchState {
+  readonly placed: PlacedInBatch = new Map();
+  /** Closed case id → the follow-up case opened for it in this batch. */
+  readonly followUps = new Map<string, string>();
+  readonly touched = new Set<string>();
+  readonly reopened = new Set<string>();
+
+  joined(caseId: string, reopen: boolean): void {
+    this.touched.add(caseId);
+    if (reopen) this.reopened.add(caseId);
+  }
+
+  /** A match as it stands after this batch: a case reopened by an earlier message is open now. */
+  current(match: ThreadMatch | null): ThreadMatch | null {
+    return match && this.reopened.has(match.caseId) ? { ...match, status: "open", closedAt: null } : match;
+  }
+}
+
+/** Every later reply to a closed case joins the one follow-up case its first reply opened, while that is active. */
+async function joinExistingFollowUp(
+  tx: SqlClient,
+  batch: BatchState,
+  via: Extract<Continuation, { action: "follow-up" }>,
+): Promise<Continuation> {
+  const closedId = via.match.caseId;
+  let followUpId = batch.followUps.get(closedId);
+  if (!followUpId) {
+    const [row] = await tx.sql<{ id: string }>(
+      `SELECT id::text AS id FROM cases
+       WHERE follow_up_of_id = $1::uuid AND status IN ('new', 'open', 'pending')
+       ORDER BY created_at DESC LIMIT 1`,
+      [closedId],
+    );
+    followUpId = row?.id;
+  }
+  if (!followUpId) return via;
+  const evidence = `${via.match.evidence}, follow-up of the closed case`;
+  return { action: "join", match: { ...via.match, caseId: followUpId, status: "open", evidence }, reopen: false };
+}
+
+/** Joined cases show new activity (the subject window counts from it); reopened ones go back to `open`. */
+async function touchJoinedCases(tx: SqlClient, batch: BatchState): Promise<void> {
+  if (batch.touched.size === 0) return;
+  await tx.sql(
+    `UPDATE cases SET
+       updated_at = now(),
+       status = CASE WHEN id = ANY($2::uuid[]) THEN 'open' ELSE status END,
+       resolved_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE resolved_at END,
+       closed_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE closed_at END
+     WHERE id = ANY($1::uuid[])`,
+    [[...batch.touched], [...batch.reopened]],
+  );
 }
 
 function isMachineMail(message: CanonicalMessage): boolean {
   return message.flags.autoReply || message.flags.bounce || message.flags.abuseReport;
 }
 
-function hasThreadHints(message: CanonicalMessage): boolean {
-  return Boolean(message.thread.caseTag || message.thread.inReplyTo || message.thread.references.length);
+function wantsThreadMatch(message: CanonicalMessage, cases: CasesConfig): boolean {
+  const { thread } = message;
+  if (thread.caseTag || thread.inReplyTo || thread.references.length) return true;
+  return cases.subjectMatch.enabled && message.channel === "email" && Boolean(message.subject);
 }
 
 function messageRow(placement: Placement): MessageRow {
@@ -221,39 +235,156 @@ function messageRow(placement: Placement): MessageRow {
     attachments: JSON.stringify(message.attachments),
     flags: JSON.stringify(message.flags),
     kind: message.kind,
+    automatic: false,
     sent_at: message.receivedAt,
   };
 }
 
 function events(placement: Placement, team: string): EventRow[] {
-  const { caseId, actor, joined, followUpOf } = placement;
+  const { caseId, actor, via } = placement;
   const messageAdded = {
     case_id: caseId,
     actor,
     type: "message_added",
-    reason: joined ? `thread: ${joined.rule} ${joined.evidence}` : "first message of the case",
+    reason: via.action === "join" ? `thread: ${via.match.rule} ${via.match.evidence}` : "first message of the case",
     data: JSON.stringify({ messageId: placement.id, channel: placement.message.channel }),
   };
-  if (joined) return [messageAdded];
-  return [
-    {
+  if (via.action === "join") {
+    if (!via.reopen) return [messageAdded];
+    const reopened = {
       case_id: caseId,
       actor,
-      type: "created",
-      reason: followUpOf
-        ? `follow-up to a ${followUpOf.status} case (${followUpOf.rule} ${followUpOf.evidence})`
+      type: "status_changed",
+      reason: `the customer wrote again on a ${via.match.status} case`,
+      data: JSON.stringify({ from: via.match.status, to: "open" }),
+    };
+    return [reopened, messageAdded];
+  }
+  const created = {
+    case_id: caseId,
+    actor,
+    type: "created",
+    reason:
+      via.action === "follow-up"
+        ? `follow-up to a closed case (${via.match.rule} ${via.match.evidence}; cases.replyToClosed)`
         : "no open case matched the message",
-      data: JSON.stringify(followUpOf ? { followUpOf: followUpOf.caseId } : {}),
-    },
-    {
-      case_id: caseId,
+    data: JSON.stringify(via.action === "follow-up" ? { followUpOf: via.match.caseId } : {}),
+  };
+  const routed = {
+    case_id: caseId,
+    actor: "system",
+    type: "routed",
+    reason: "default team (routing.defaultTeam)",
+    data: JSON.stringify({ team }),
+  };
+  return [created, routed, messageAdded];
+}
+
+/**
+ * A permanent bounce (5.x.x) stops all mail to the address for the connector's `undeliverableDays`: writing
+ * again to a dead mailbox only earns more bounces and hurts the sending domain's reputation.
+ */
+async function markUndeliverable(
+  tx: SqlClient,
+  placements: Placement[],
+  policies: ReadonlyMap<string, IngestPolicy>,
+): Promise<void> {
+  const marks = placements.flatMap((placement) => {
+    const { bounce } = placement.message;
+    const days = policies.get(placement.connectorId)?.undeliverableDays;
+    if (!bounce?.permanent || !bounce.recipient || days === undefined) return [];
+    const until = new Date(Date.parse(placement.message.receivedAt) + days * 86_400_000).toISOString();
+    return [{ placement, address: normalizeEmail(bounce.recipient), until, status: bounce.status }];
+  });
+  if (marks.length === 0) return;
+  await tx.sql(
+    `UPDATE identities i SET undeliverable_until = GREATEST(i.undeliverable_until, t.until::timestamptz),
+       undeliverable_reason = t.reason
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(value, until, reason)
+     WHERE i.kind = 'email' AND i.value = t.value`,
+    [
+      marks.map((mark) => mark.address),
+      marks.map((mark) => mark.until),
+      marks.map((mark) => `permanent bounce ${mark.status}`),
+    ],
+  );
+  await insertRows(
+    tx,
+    eventTable,
+    marks.map(({ placement, address, until, status }) => ({
+      case_id: placement.caseId,
+      actor: placement.actor,
+      type: "address_undeliverable",
+      reason: `permanent delivery failure ${status}: nothing is sent to ${address} until ${until}`,
+      data: JSON.stringify({ address, until, status, messageId: placement.id }),
+    })),
+  );
+}
+
+/** The connector's automatic first answer on every case a customer's message opened (never on machine mail). */
+async function queueAcknowledgements(
+  tx: SqlClient,
+  placements: Placement[],
+  policies: ReadonlyMap<string, IngestPolicy>,
+): Promise<void> {
+  const opened = placements.filter(
+    (placement) =>
+      placement.via.action !== "join" &&
+      policies.get(placement.connectorId)?.acknowledgement !== undefined &&
+      !isMachineMail(placement.message),
+  );
+  if (opened.length === 0) return;
+  const numbers = await tx.sql<{ id: string; number: number }>(
+    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
+    [opened.map((placement) => placement.caseId)],
+  );
+  const numberOf = new Map(numbers.map((row) => [row.id, row.number]));
+  const messages: MessageRow[] = [];
+  const events: EventRow[] = [];
+  const outbox: OutboxRow[] = [];
+  for (const placement of opened) {
+    const template = policies.get(placement.connectorId)?.acknowledgement ?? "";
+    const { message } = placement;
+    const text = template
+      .replaceAll("{case}", formatCaseNumber(numberOf.get(placement.caseId) ?? 0))
+      .replaceAll("{name}", message.from.name ?? message.from.address ?? message.from.phone ?? "")
+      .replaceAll("{subject}", message.subject ?? "");
+    const id = randomUUID();
+    const destination = `reply:${message.channel}`;
+    messages.push({
+      ...messageRow(placement),
+      id,
+      idempotency_key: `ack:${placement.caseId}`,
+      direction: "out",
+      external_id: null,
+      intake_item_id: null,
+      subject: null,
+      text,
+      full_text: text,
+      thread: "{}",
+      attachments: "[]",
+      flags: JSON.stringify({ automatic: true }),
+      automatic: true,
+      sent_at: new Date().toISOString(),
+    });
+    events.push({
+      case_id: placement.caseId,
       actor: "system",
-      type: "routed",
-      reason: "default team (routing.defaultTeam)",
-      data: JSON.stringify({ team }),
-    },
-    messageAdded,
-  ];
+      type: "reply_queued",
+      reason: `automatic acknowledgement (connectors.${placement.connectorId}.acknowledgement)`,
+      data: JSON.stringify({ messageId: id, channel: message.channel }),
+    });
+    outbox.push({
+      id: randomUUID(),
+      destination,
+      case_id: placement.caseId,
+      payload: JSON.stringify({ event: "reply", caseId: placement.caseId, messageId: id, automatic: true }),
+      idempotency_key: outboxKey(destination, "acknowledgement", placement.caseId),
+    });
+  }
+  await insertRows(tx, messageTable, messages, "ON CONFLICT (idempotency_key) DO NOTHING");
+  await insertRows(tx, eventTable, events);
+  await insertRows(tx, outboxTable, outbox, "ON CONFLICT (idempotency_key) DO NOTHING");
 }
 
 async function queueSideEffects(
@@ -263,8 +394,9 @@ async function queueSideEffects(
 ): Promise<void> {
   if (destinations.length === 0) return;
   const rows = placements.flatMap((placement) => {
-    const event = placement.joined ? "message.added" : "case.created";
-    const subject = placement.joined ? placement.id : placement.caseId;
+    const joined = placement.via.action === "join";
+    const event = joined ? "message.added" : "case.created";
+    const subject = joined ? placement.id : placement.caseId;
     return destinations.map((destination) => ({
       id: randomUUID(),
       destination: destination.id,

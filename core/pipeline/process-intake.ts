@@ -6,13 +6,13 @@ import { markIntakeFailed } from "../intake/intake-log";
 import type { Logger } from "../logger";
 import type { IntakeJobHandler, JobAttempt } from "../queue/job-queue";
 import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
-import { ingestMessages, type IntakeMessages } from "./ingest-messages";
+import type { PlaintConfig } from "../config/config.schema";
+import { ingestMessages, type IngestSettings, type IntakeMessages } from "./ingest-messages";
 
 export interface PipelineDependencies {
   database: Database;
   connectors: readonly AnyConnectorConfig[];
-  defaultTeam: string;
-  destinations: readonly { id: string }[];
+  settings: IngestSettings;
   logger: Logger;
   /** Jobs gathered into one transaction; default 100 jobs or 5 ms, whichever comes first. */
   batch?: { maxBatch: number; maxWaitMs: number };
@@ -118,8 +118,21 @@ async function ingestAlone(deps: PipelineDependencies, item: IntakeMessages): Pr
 }
 
 function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<void> {
-  const settings = { defaultTeam: deps.defaultTeam, destinations: deps.destinations };
-  return deps.database.transaction((tx) => ingestMessages(tx, work, settings));
+  return deps.database.transaction((tx) => ingestMessages(tx, work, deps.settings));
+}
+
+/** What the pipeline takes from the configuration. */
+export function ingestSettings(config: PlaintConfig): IngestSettings {
+  const policies = config.connectors.flatMap((connector) => {
+    const policy = connectorFor(connector).ingestPolicy?.(connector);
+    return policy ? [[connector.id, policy] as const] : [];
+  });
+  return {
+    defaultTeam: config.routing.defaultTeam,
+    destinations: config.destinations,
+    cases: config.cases,
+    policies: new Map(policies),
+  };
 }
 
 async function recordFailure(

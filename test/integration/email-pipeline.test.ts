@@ -171,6 +171,8 @@ ${extraYaml}`,
       `    displayName: Example Support
     smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, signingSecret: round-trip-signing-secret }
     parsing: { messageIdDomain: mail.example.com }
+cases:
+  subjectMatch: { enabled: true, windowHours: 72 }
 `,
     );
     cleanups.push(() => roundTripHub.stop());
@@ -250,7 +252,44 @@ ${extraYaml}`,
         "It has not arrived.",
       ),
     );
-    await settled(3);
+    // Then through each remaining rule: only our per-case Reply-To address, only the customer's own earlier
+    // Message-ID, and only the same subject.
+    const replyAddress = sent.replyTo?.value[0]?.address ?? "";
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: replyAddress,
+          Subject: "New topic",
+          "Message-ID": `<a3-${randomUUID()}@c>`,
+        },
+        "Sent to the case address.",
+      ),
+    );
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: "Another thing",
+          "Message-ID": `<a4-${randomUUID()}@customer.example>`,
+          "In-Reply-To": original,
+        },
+        "Replying to my first mail.",
+      ),
+    );
+    await append(
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: "AW: Refund missing",
+          "Message-ID": `<a5-${randomUUID()}@customer.example>`,
+        },
+        "Same subject, no thread headers.",
+      ),
+    );
+    await settled(6);
     expect(await prisma.case.count()).toBe(1);
     const events = await prisma.caseEvent.findMany({ where: { caseId: kase.id }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.type)).toStrictEqual([
@@ -259,13 +298,124 @@ ${extraYaml}`,
       "message_added",
       "reply_queued",
       "reply_sent",
-      "message_added",
-      "message_added",
+      ...Array<string>(5).fill("message_added"),
     ]);
-    // The answer to our mail is recognised by our signed Message-ID, the later mail by the tag in its subject.
-    expect(events.slice(-2).map((event) => event.reason)).toStrictEqual([
+    // Each later mail names the rule that found the case: our signed Message-ID, the tag in the subject, our signed
+    // reply address, the customer's own Message-ID, the subject.
+    expect(events.slice(-5).map((event) => event.reason)).toStrictEqual([
       `thread: case-tag C-${kase.number} (message-id)`,
       `thread: case-tag C-${kase.number} (subject)`,
+      `thread: case-tag C-${kase.number} (reply-address)`,
+      `thread: in-reply-to ${original.slice(1, -1)}`,
+      "thread: subject refund missing",
     ]);
+  });
+
+  it("acknowledges a new case automatically, caps automatic mail, and stops mailing an address that bounced", async () => {
+    if (!(await ensureDovecot())) return;
+    const loopFolder = `loops-${randomUUID().slice(0, 8)}`;
+    await createFolder(loopFolder);
+    const received: ParsedMail[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((parsed) => received.push(parsed))
+          .then(() => callback(), callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    const loopHub = await startEmailHub(
+      loopFolder,
+      `    smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, signingSecret: loop-test-signing-secret }
+    acknowledgement: { enabled: true, text: "Hello {name}, this is case {case}." }
+    loopProtection: { automaticMailCaps: [{ count: 1, minutes: 60 }], undeliverableDays: 7 }
+`,
+    );
+    cleanups.push(() => loopHub.stop());
+    const prisma = loopHub.database.prisma;
+    const append = (raw: string) => withImap(async (client) => void (await client.append(loopFolder, raw)));
+    const settled = (count: number) =>
+      eventually(
+        async () => (await prisma.intakeItem.count({ where: { status: { in: ["processed", "ignored"] } } })) === count,
+      );
+    const complaint = (subject: string) =>
+      mail(
+        {
+          From: "Ana <ana@customer.example>",
+          To: "support@example.com",
+          Subject: subject,
+          "Message-ID": `<${randomUUID()}@c>`,
+        },
+        "Something is wrong.",
+      );
+
+    await append(complaint("Broken kettle"));
+    await settled(1);
+    const first = await prisma.case.findFirstOrThrow();
+    const ack = await eventually(async () => received[0] ?? null);
+    expect({
+      subject: ack.subject,
+      autoSubmitted: ack.headers.get("auto-submitted"),
+      text: ack.text?.trim(),
+    }).toStrictEqual({
+      subject: `Re: Broken kettle [#C-${first.number}]`,
+      autoSubmitted: "auto-replied",
+      text: `Hello Ana, this is case C-${first.number}.`,
+    });
+
+    // A second complaint is a second case, but its acknowledgement is over the cap of one per hour per recipient.
+    await append(complaint("Late parcel"));
+    await settled(2);
+    const refused = await eventually(() =>
+      prisma.caseEvent.findFirst({ where: { type: "reply_not_sent", case: { subject: "Late parcel" } } }),
+    );
+    expect(refused.reason).toBe(
+      "automatic mail cap reached: 1 to ana@customer.example in 60 minutes (loopProtection.automaticMailCaps)",
+    );
+
+    // The address bounces for good: the agent's reply is held, and the case says why.
+    await append(
+      [
+        "From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>",
+        "To: support@example.com",
+        "Subject: Undelivered Mail Returned to Sender",
+        `Message-ID: <bounce-${randomUUID()}@mx.customer.example>`,
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        "",
+        "--B",
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.customer.example",
+        "",
+        "Final-Recipient: rfc822; ana@customer.example",
+        "Action: failed",
+        "Status: 5.1.1",
+        "",
+        "--B",
+        "Content-Type: text/rfc822-headers",
+        "",
+        `Message-ID: ${ack.messageId ?? ""}`,
+        "--B--",
+        "",
+      ].join("\r\n"),
+    );
+    await settled(3);
+    const posted = await fetch(`http://127.0.0.1:${loopHub.port}/v1/cases/C-${first.number}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "We are on it." }),
+    });
+    expect(posted.status).toBe(202);
+    const held = await eventually(() =>
+      prisma.caseEvent.findFirst({ where: { type: "reply_not_sent", caseId: first.id } }),
+    );
+    expect(held.reason).toMatch(/^ana@customer\.example is undeliverable until .* \(permanent bounce 5\.1\.1\)$/);
+    expect(received).toHaveLength(1);
   });
 });

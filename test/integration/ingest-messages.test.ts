@@ -4,15 +4,21 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../core/db/database";
 import { recordIntake } from "../../core/intake/intake-log";
 import { createLogger } from "../../core/logger";
-import { ingestMessages, type IntakeMessages } from "../../core/pipeline/ingest-messages";
-import { processIntakeBatch } from "../../core/pipeline/process-intake";
+import { casesConfigSchema } from "../../core/config/config.schema";
+import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";
+import { ingestSettings, processIntakeBatch } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
 import { complaint, writeTestConfig } from "../support/test-hub";
 
 /** The case store's decisions, on the embedded database: identities, threads, follow-ups, dedupe, batches. */
 describe("ingestMessages", () => {
   let database: Database;
-  const settings = { defaultTeam: "support", destinations: [{ id: "crm" }] };
+  const settings: IngestSettings = {
+    defaultTeam: "support",
+    destinations: [{ id: "crm" }],
+    cases: casesConfigSchema.parse({}),
+    policies: new Map(),
+  };
 
   beforeAll(async () => {
     database = await openDatabase({ dataDir: mkdtempSync(path.join(tmpdir(), "plaint-ingest-")), migrate: true });
@@ -51,7 +57,8 @@ describe("ingestMessages", () => {
     });
     return { intakeItemId: recorded.id, connectorId: "webform", messages };
   }
-  const run = (items: IntakeMessages[]) => database.transaction((tx) => ingestMessages(tx, items, settings));
+  const run = (items: IntakeMessages[], using: IngestSettings = settings) =>
+    database.transaction((tx) => ingestMessages(tx, items, using));
   const caseOf = (externalId: string) =>
     database.prisma.message.findFirstOrThrow({
       where: { externalId },
@@ -118,9 +125,184 @@ describe("ingestMessages", () => {
     expect(followUp.caseId).not.toBe(kase.caseId);
     expect(followUp.case.events[0]).toMatchObject({
       type: "created",
-      reason: `follow-up to a closed case (case-tag ${tag} (subject))`,
+      reason: `follow-up to a closed case (case-tag ${tag} (subject); cases.replyToClosed)`,
       data: { followUpOf: kase.caseId },
     });
+  });
+
+  it("puts a pending or resolved case back to work when the customer writes, but not for an auto-reply", async () => {
+    const original = message();
+    await run([await intakeFor(original)]);
+    const { caseId } = await caseOf(original.externalId);
+    const replyTo = (overrides: Partial<CanonicalMessage> = {}) =>
+      message({ thread: { inReplyTo: original.externalId, references: [] }, ...overrides });
+
+    await database.prisma.case.update({ where: { id: caseId }, data: { status: "resolved", resolvedAt: new Date() } });
+    const outOfOffice = replyTo({ flags: { ...noFlags, autoReply: true } });
+    await run([await intakeFor(outOfOffice)]);
+    expect(await caseOf(outOfOffice.externalId)).toMatchObject({ caseId, case: { status: "resolved" } });
+
+    const answer = replyTo();
+    const secondAnswer = replyTo();
+    await run([await intakeFor(answer), await intakeFor(secondAnswer)]);
+    const after = await caseOf(secondAnswer.externalId);
+    expect(after).toMatchObject({ caseId, case: { status: "open", resolvedAt: null } });
+    const statusEvents = after.case.events.filter((event) => event.type === "status_changed");
+    expect(statusEvents).toHaveLength(1);
+    expect(statusEvents[0]).toMatchObject({
+      reason: "the customer wrote again on a resolved case",
+      data: { from: "resolved", to: "open" },
+    });
+
+    await database.prisma.case.update({ where: { id: caseId }, data: { status: "pending" } });
+    await run([await intakeFor(replyTo())]);
+    expect((await database.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("open");
+  });
+
+  it("reopens a recently closed case under replyToClosed: reopen, and opens one follow-up otherwise", async () => {
+    const reopening: IngestSettings = { ...settings, cases: { ...settings.cases, replyToClosed: "reopen" } };
+    const closeCase = async (caseId: string, daysAgo: number) =>
+      database.prisma.case.update({
+        where: { id: caseId },
+        data: { status: "closed", closedAt: new Date(Date.UTC(2026, 10, 25, 10) - daysAgo * 86_400_000) },
+      });
+    const recent = message();
+    const old = message();
+    await run([await intakeFor(recent), await intakeFor(old)], reopening);
+    const recentCase = (await caseOf(recent.externalId)).caseId;
+    const oldCase = (await caseOf(old.externalId)).caseId;
+    await closeCase(recentCase, 3);
+    await closeCase(oldCase, 45);
+
+    const replyTo = (parent: CanonicalMessage) => message({ thread: { inReplyTo: parent.externalId, references: [] } });
+    const [toRecent, toOld, toOldAgain] = [replyTo(recent), replyTo(old), replyTo(old)];
+    await run([await intakeFor(toRecent), await intakeFor(toOld), await intakeFor(toOldAgain)], reopening);
+    expect(await caseOf(toRecent.externalId)).toMatchObject({ caseId: recentCase, case: { status: "open" } });
+    const followUp = await caseOf(toOld.externalId);
+    expect(followUp.caseId).not.toBe(oldCase);
+    expect(followUp.case.followUpOfId).toBe(oldCase);
+    expect((await caseOf(toOldAgain.externalId)).caseId).toBe(followUp.caseId);
+
+    const muchLater = replyTo(old);
+    await run([await intakeFor(muchLater)], reopening);
+    const joined = await caseOf(muchLater.externalId);
+    expect(joined.caseId).toBe(followUp.caseId);
+    expect(joined.case.events.at(-1)?.reason).toBe(
+      `thread: in-reply-to ${old.externalId}, follow-up of the closed case`,
+    );
+    expect(await database.prisma.case.count({ where: { followUpOfId: oldCase } })).toBe(1);
+  });
+
+  it("threads mail by sender and subject within the window only when subjectMatch is on", async () => {
+    const bySubject: IngestSettings = {
+      ...settings,
+      cases: { ...settings.cases, subjectMatch: { enabled: true, windowHours: 72 } },
+    };
+    const mail = (overrides: Partial<CanonicalMessage>) =>
+      message({ channel: "email", from: { address: "kim@example.com", name: "Kim" }, ...overrides });
+    const first = mail({ subject: "Broken kettle, order 5521" });
+    await run([await intakeFor(first)], bySubject);
+    const { caseId } = await caseOf(first.externalId);
+
+    const sameTopic = mail({ subject: "AW: Re: broken kettle,  ORDER 5521" });
+    const inBatchNew = mail({ subject: "Invoice twice" });
+    const inBatchReply = mail({ subject: "Re: Invoice twice" });
+    const otherSender = mail({ from: { address: "lee@example.com" }, subject: "Re: Broken kettle, order 5521" });
+    await run(
+      [
+        await intakeFor(sameTopic),
+        await intakeFor(inBatchNew),
+        await intakeFor(inBatchReply),
+        await intakeFor(otherSender),
+      ],
+      bySubject,
+    );
+    const joined = await caseOf(sameTopic.externalId);
+    expect(joined.caseId).toBe(caseId);
+    expect(joined.case.events.at(-1)?.reason).toBe("thread: subject broken kettle, order 5521");
+    expect((await caseOf(inBatchReply.externalId)).caseId).toBe((await caseOf(inBatchNew.externalId)).caseId);
+    expect((await caseOf(otherSender.externalId)).caseId).not.toBe(caseId);
+
+    const withoutRule = mail({ subject: "Re: Broken kettle, order 5521" });
+    await run([await intakeFor(withoutRule)]);
+    expect((await caseOf(withoutRule.externalId)).caseId).not.toBe(caseId);
+
+    await database.prisma.case.update({ where: { id: caseId }, data: { updatedAt: new Date("2026-11-01T00:00:00Z") } });
+    const tooLate = mail({ subject: "Re: Broken kettle, order 5521" });
+    await run([await intakeFor(tooLate)], bySubject);
+    expect((await caseOf(tooLate.externalId)).caseId).not.toBe(caseId);
+  });
+
+  it("marks a permanently bounced address undeliverable for the connector's period, on the case's trail", async () => {
+    const policies = new Map([["webform", { undeliverableDays: 7 }]]);
+    const original = message({ from: { address: "gone@example.com" } });
+    await run([await intakeFor(original)]);
+    const bounce = message({
+      from: { address: "mailer-daemon@mx.example.net" },
+      flags: { ...noFlags, bounce: true },
+      bounce: { recipient: "Gone@Example.com", status: "5.1.1", permanent: true },
+      thread: { inReplyTo: original.externalId, references: [] },
+    });
+    await run([await intakeFor(bounce)], { ...settings, policies });
+    const identity = await database.prisma.identity.findUniqueOrThrow({
+      where: { kind_value: { kind: "email", value: "gone@example.com" } },
+    });
+    const expectedUntil = new Date(Date.parse(bounce.receivedAt) + 7 * 86_400_000);
+    expect(identity).toMatchObject({
+      undeliverableUntil: expectedUntil,
+      undeliverableReason: "permanent bounce 5.1.1",
+    });
+    const bounced = await caseOf(bounce.externalId);
+    expect(bounced.caseId).toBe((await caseOf(original.externalId)).caseId);
+    expect(bounced.case.events.at(-1)).toMatchObject({
+      type: "address_undeliverable",
+      data: { address: "gone@example.com", status: "5.1.1", until: expectedUntil.toISOString() },
+    });
+
+    const transient = message({
+      from: { address: "mailer-daemon@mx.example.net" },
+      flags: { ...noFlags, bounce: true },
+      bounce: { recipient: "ana@example.com", status: "4.2.2", permanent: false },
+      thread: { inReplyTo: original.externalId, references: [] },
+    });
+    await run([await intakeFor(transient)], { ...settings, policies });
+    const ana = await database.prisma.identity.findUniqueOrThrow({
+      where: { kind_value: { kind: "email", value: "ana@example.com" } },
+    });
+    expect(ana.undeliverableUntil).toBeNull();
+  });
+
+  it("queues the connector's acknowledgement on new cases only, with the case reference filled in", async () => {
+    const policies = new Map([
+      ["webform", { undeliverableDays: 7, acknowledgement: "Hello {name}, your case is {case} ({subject})." }],
+    ]);
+    const withAck = { ...settings, policies };
+    const first = message({ from: { address: "jo@example.com", name: "Jo" }, subject: "Late parcel" });
+    const reply = message({
+      from: { address: "jo@example.com" },
+      thread: { inReplyTo: first.externalId, references: [] },
+    });
+    const autoReply = message({ from: { address: "robot@example.com" }, flags: { ...noFlags, autoReply: true } });
+    await run([await intakeFor(first), await intakeFor(reply), await intakeFor(autoReply)], withAck);
+    const kase = await caseOf(first.externalId);
+    const outbound = await database.prisma.message.findMany({ where: { caseId: kase.caseId, direction: "out" } });
+    expect(outbound).toHaveLength(1);
+    expect(outbound[0]).toMatchObject({
+      automatic: true,
+      text: `Hello Jo, your case is C-${kase.case.number} (Late parcel).`,
+      idempotencyKey: `ack:${kase.caseId}`,
+    });
+    const queued = await database.prisma.outboxItem.findMany({
+      where: { caseId: kase.caseId, destination: "reply:webhook" },
+    });
+    expect(queued.map((row) => row.payload)).toStrictEqual([
+      { event: "reply", caseId: kase.caseId, messageId: outbound[0]?.id, automatic: true },
+    ]);
+    expect(
+      await database.prisma.message.count({
+        where: { direction: "out", case: { customer: { identities: { some: { value: "robot@example.com" } } } } },
+      }),
+    ).toBe(0);
   });
 
   it("stores a redelivered message once and marks non-message updates ignored", async () => {
@@ -154,8 +336,7 @@ describe("processIntakeBatch", () => {
     const deps = {
       database,
       connectors: config.connectors,
-      defaultTeam: "support",
-      destinations: [],
+      settings: ingestSettings(config),
       logger: createLogger("silent"),
     };
     const record = (connectorId: string, externalId: string, rawBody: string) =>

@@ -4,7 +4,7 @@ import { openDatabase } from "../../db/database";
 import { acquireEmbeddedLock } from "../../db/embedded-lock";
 import { resetForReplay } from "../../intake/intake-log";
 import { createLogger } from "../../logger";
-import { createIntakeHandler } from "../../pipeline/process-intake";
+import { createIntakeHandler, ingestSettings } from "../../pipeline/process-intake";
 import { BullmqQueue } from "../../queue/bullmq-queue";
 
 export interface ReplayOptions {
@@ -42,8 +42,7 @@ export async function runReplay(env: PlaintEnv, config: PlaintConfig, options: R
     const handle = createIntakeHandler({
       database,
       connectors: config.connectors,
-      defaultTeam: config.routing.defaultTeam,
-      destinations: config.destinations,
+      settings: ingestSettings(config),
       logger: createLogger(env.logLevel),
     });
     let failed = 0;
