@@ -30,6 +30,8 @@ export interface HttpAnswer {
 export interface IntakeCandidate {
   externalId: string;
   rawBody: string;
+  /** The item's own channel when one connector serves several (Meta: WhatsApp, Messenger, Instagram). */
+  channel?: Channel;
 }
 
 /** A stored intake item handed back to the connector's normalizer by the worker. */

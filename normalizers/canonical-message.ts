@@ -73,6 +73,8 @@ export interface MessageFlags {
   edit: boolean;
   delete: boolean;
   status: boolean;
+  /** The message is an opt-out (`stop`) or opt-in (`start`) keyword: the sender's identity changes state. */
+  optOut?: "stop" | "start";
 }
 
 export interface BounceReport {

@@ -17,7 +17,7 @@ const bracketTag = /\[[^\]]*#[^\]]*\]/g;
 export function normalizeSubject(subject: string | null | undefined): string {
   if (!subject) return "";
   let topic = subject.replace(bracketTag, " ");
-  for (let previous = ""; previous !== topic; ) {
+  for (let previous = ""; previous !== topic;) {
     previous = topic;
     topic = topic.replace(replyPrefix, "");
   }

@@ -9,7 +9,7 @@ export interface ThreadMatch {
   /** When the matched case was closed (ISO), for the reopen window; null when it is not closed. */
   closedAt: string | null;
   /** Which rule matched, for the event trail. */
-  rule: "case-tag" | "in-reply-to" | "subject";
+  rule: "case-tag" | "in-reply-to" | "conversation" | "subject";
   evidence: string;
 }
 
@@ -31,6 +31,10 @@ export type PlacedInBatch = Map<string, PlacedCase>;
 
 export function placedKey(channel: string, externalId: string): string {
   return `${channel}\u0000${externalId}`;
+}
+
+export function placedConversationKey(customerId: string, conversationId: string): string {
+  return `conversation\u0000${customerId}\u0000${conversationId}`;
 }
 
 export function placedSubjectKey(customerId: string, topic: string): string {
@@ -60,6 +64,7 @@ export async function matchThread(
   return (
     (await matchCaseTag(db, message, customerId)) ??
     (await matchParent(db, message, customerId, placed)) ??
+    (await matchConversation(db, message, customerId, placed)) ??
     (subjects.enabled ? await matchSubject(db, message, customerId, placed, subjects.windowHours) : null)
   );
 }
@@ -95,6 +100,26 @@ async function matchParent(db: SqlClient, message: CanonicalMessage, customerId:
     [message.channel, parents, customerId, anyCustomer],
   );
   return parent ? match(parent, "in-reply-to", parent.externalId) : null;
+}
+
+/**
+ * A chat (an SMS or WhatsApp number pair, a Slack channel) has no threads of its own: its next message belongs to
+ * the customer's case that is still being worked in that conversation. A finished case is not reopened this way;
+ * in a long-lived chat, the next message after a resolution is usually a new matter.
+ */
+async function matchConversation(db: SqlClient, message: CanonicalMessage, customerId: string, placed: PlacedInBatch) {
+  const conversationId = message.thread.conversationId;
+  if (!conversationId) return null;
+  const sibling = placed.get(placedConversationKey(customerId, conversationId));
+  if (sibling) return match({ ...sibling, closedAt: null }, "conversation", conversationId);
+  const [found] = await db.sql<CaseRow>(
+    `SELECT c.id::text AS "caseId", c.status, c.closed_at AS "closedAt"
+     FROM messages m JOIN cases c ON c.id = m.case_id
+     WHERE m.conversation_id = $1 AND c.customer_id = $2::uuid AND c.status IN ('new', 'open', 'pending')
+     ORDER BY m.sent_at DESC LIMIT 1`,
+    [conversationId, customerId],
+  );
+  return found ? match(found, "conversation", conversationId) : null;
 }
 
 /**

@@ -126,7 +126,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
     recorded.push(
       await recordIntake(deps.intakeLog, {
         connectorId: connector.id,
-        channel: definition.channel,
+        channel: candidate.channel ?? definition.channel,
         externalId: candidate.externalId,
         rawBody: candidate.rawBody,
         meta: { contentType: req.headers["content-type"] ?? null },

@@ -24,6 +24,7 @@ export interface MessageRow {
   text: string;
   full_text: string;
   thread: string;
+  conversation_id: string | null;
   attachments: string;
   flags: string;
   kind: string;
@@ -76,6 +77,7 @@ export const messageTable: Table<MessageRow> = {
     text: "text",
     full_text: "text",
     thread: "jsonb",
+    conversation_id: "text",
     attachments: "jsonb",
     flags: "jsonb",
     kind: "text",

@@ -2,25 +2,25 @@ import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../db/database";
 import type { IngestPolicy } from "../../connectors/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
-import { formatCaseNumber } from "../cases/case-number";
 import { continuation, type Continuation } from "../cases/continuation";
 import { findOrCreateSenders, senderIdentities } from "../cases/identities";
-import { matchThread, placedKey, placedSubjectKey, type PlacedInBatch, type ThreadMatch } from "../cases/thread-match";
+import {
+  matchThread,
+  placedConversationKey,
+  placedKey,
+  placedSubjectKey,
+  type PlacedInBatch,
+  type ThreadMatch,
+} from "../cases/thread-match";
 import { normalizeSubject } from "../cases/subject";
 import type { CasesConfig } from "../config/config.schema";
-import { normalizeEmail } from "../../normalizers/identity-values";
-import {
-  caseTable,
-  eventTable,
-  messageTable,
-  outboxTable,
-  type EventRow,
-  type MessageRow,
-  type NewCaseRow,
-  type OutboxRow,
-} from "./case-rows";
+import { caseTable, eventTable, messageTable, outboxTable, type EventRow, type NewCaseRow } from "./case-rows";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
 import { insertRows } from "./insert-rows";
+import { queueAcknowledgements } from "./acknowledgements";
+import { isMachineMail, messageRow, type Placement } from "./placement";
+import { markUndeliverable, recordOptOuts, type OptOut } from "./reachability";
+import { applyMessageUpdates, type UpdateItem } from "./message-updates";
 
 /** The canonical messages of one intake item. */
 export interface IntakeMessages {
@@ -35,20 +35,6 @@ export interface IngestSettings {
   cases: CasesConfig;
   /** Per connector id, from its definition's `ingestPolicy`; connectors without one get none. */
   policies: ReadonlyMap<string, IngestPolicy>;
-}
-
-/** A message that will be stored, and the case it goes to. */
-interface Placement {
-  id: string;
-  key: string;
-  message: CanonicalMessage;
-  intakeItemId: string;
-  connectorId: string;
-  actor: string;
-  identityId: string;
-  caseId: string;
-  /** How the message found (or did not find) its case. */
-  via: Continuation;
 }
 
 /**
@@ -68,8 +54,8 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     [candidates.map((candidate) => candidate.key)],
   );
   const alreadyStored = new Set(stored.map((row) => row.idempotencyKey));
-  // Non-message updates (status, edit, delete, reaction) never open cases; their handling comes with the
-  // channels that send them. Messages without any sender identity cannot be put on a customer's case.
+  // Non-message updates (status, edit, delete, reaction) never open cases: they are applied to the messages they
+  // name (applyMessageUpdates). Messages without any sender identity cannot be put on a customer's case.
   const fresh = candidates.filter(
     ({ item, message, key }) =>
       !alreadyStored.has(key) && message.kind === "message" && senderIdentities(message, item.connectorId).length > 0,
@@ -95,9 +81,11 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       : null;
     let via = continuation(batch.current(match), message.receivedAt, settings.cases, machineMail);
     if (via.action === "follow-up") via = await joinExistingFollowUp(tx, batch, via);
+    const optOut = message.flags.optOut;
+    if (optOut) batch.optOuts.push({ intakeItemId: item.intakeItemId, identityId: sender.identityId, optOut, message });
     // Auto-replies, bounces and abuse reports join the case they answer, but never open one: a loop of
-    // out-of-office mails must not become a loop of cases.
-    if (via.action === "open" && machineMail) continue;
+    // out-of-office mails must not become a loop of cases. Nor does a bare STOP / START keyword.
+    if (via.action === "open" && (machineMail || optOut)) continue;
 
     let caseId: string;
     if (via.action === "join") {
@@ -122,6 +110,8 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     batch.placed.set(placedKey(message.channel, message.externalId), placedCase);
     const topic = message.channel === "email" ? normalizeSubject(message.subject) : "";
     if (topic && !machineMail) batch.placed.set(placedSubjectKey(sender.customerId, topic), placedCase);
+    const conversation = message.thread.conversationId;
+    if (conversation) batch.placed.set(placedConversationKey(sender.customerId, conversation), placedCase);
     placements.push({
       id: randomUUID(),
       key,
@@ -135,6 +125,8 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     });
   }
 
+  const updated = await applyMessageUpdates(tx, updatesOf(items));
+  await recordOptOuts(tx, batch.optOuts);
   if (newCases.length > 0) await insertRows(tx, caseTable, newCases);
   await touchJoinedCases(tx, batch);
   if (placements.length > 0) {
@@ -149,7 +141,29 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     await queueAcknowledgements(tx, placements, settings.policies);
     await queueSideEffects(tx, settings.destinations, placements);
   }
-  await markItemsDone(tx, items, new Set(placements.map((placement) => placement.intakeItemId)), alreadyStored);
+  const placedItems = new Set([
+    ...placements.map((placement) => placement.intakeItemId),
+    ...updated,
+    ...batch.optOuts.map((optOut) => optOut.intakeItemId),
+  ]);
+  await markItemsDone(tx, items, placedItems, alreadyStored);
+}
+
+/** Status callbacks, edits, deletes and reactions: they change stored messages and never open a case. */
+function updatesOf(items: IntakeMessages[]): UpdateItem[] {
+  return items.flatMap((item) =>
+    item.messages.flatMap((message) =>
+      message.kind !== "message" && message.update
+        ? [
+            {
+              intakeItemId: item.intakeItemId,
+              connectorId: item.connectorId,
+              message: { ...message, update: message.update },
+            },
+          ]
+        : [],
+    ),
+  );
 }
 
 /** What earlier messages of this batch did to cases, so later ones see it before it is written. */
@@ -159,6 +173,7 @@ class BatchState {
   readonly followUps = new Map<string, string>();
   readonly touched = new Set<string>();
   readonly reopened = new Set<string>();
+  readonly optOuts: OptOut[] = [];
 
   joined(caseId: string, reopen: boolean): void {
     this.touched.add(caseId);
@@ -207,37 +222,10 @@ async function touchJoinedCases(tx: SqlClient, batch: BatchState): Promise<void>
   );
 }
 
-function isMachineMail(message: CanonicalMessage): boolean {
-  return message.flags.autoReply || message.flags.bounce || message.flags.abuseReport;
-}
-
 function wantsThreadMatch(message: CanonicalMessage, cases: CasesConfig): boolean {
   const { thread } = message;
-  if (thread.caseTag || thread.inReplyTo || thread.references.length) return true;
+  if (thread.caseTag || thread.inReplyTo || thread.references.length || thread.conversationId) return true;
   return cases.subjectMatch.enabled && message.channel === "email" && Boolean(message.subject);
-}
-
-function messageRow(placement: Placement): MessageRow {
-  const { message } = placement;
-  return {
-    id: placement.id,
-    idempotency_key: placement.key,
-    direction: "in",
-    channel: message.channel,
-    external_id: message.externalId,
-    case_id: placement.caseId,
-    identity_id: placement.identityId,
-    intake_item_id: placement.intakeItemId,
-    subject: message.subject,
-    text: message.text,
-    full_text: message.fullText,
-    thread: JSON.stringify(message.thread),
-    attachments: JSON.stringify(message.attachments),
-    flags: JSON.stringify(message.flags),
-    kind: message.kind,
-    automatic: false,
-    sent_at: message.receivedAt,
-  };
 }
 
 function events(placement: Placement, team: string): EventRow[] {
@@ -280,113 +268,6 @@ function events(placement: Placement, team: string): EventRow[] {
   return [created, routed, messageAdded];
 }
 
-/**
- * A permanent bounce (5.x.x) stops all mail to the address for the connector's `undeliverableDays`: writing
- * again to a dead mailbox only earns more bounces and hurts the sending domain's reputation.
- */
-async function markUndeliverable(
-  tx: SqlClient,
-  placements: Placement[],
-  policies: ReadonlyMap<string, IngestPolicy>,
-): Promise<void> {
-  const marks = placements.flatMap((placement) => {
-    const { bounce } = placement.message;
-    const days = policies.get(placement.connectorId)?.undeliverableDays;
-    if (!bounce?.permanent || !bounce.recipient || days === undefined) return [];
-    const until = new Date(Date.parse(placement.message.receivedAt) + days * 86_400_000).toISOString();
-    return [{ placement, address: normalizeEmail(bounce.recipient), until, status: bounce.status }];
-  });
-  if (marks.length === 0) return;
-  await tx.sql(
-    `UPDATE identities i SET undeliverable_until = GREATEST(i.undeliverable_until, t.until::timestamptz),
-       undeliverable_reason = t.reason
-     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(value, until, reason)
-     WHERE i.kind = 'email' AND i.value = t.value`,
-    [
-      marks.map((mark) => mark.address),
-      marks.map((mark) => mark.until),
-      marks.map((mark) => `permanent bounce ${mark.status}`),
-    ],
-  );
-  await insertRows(
-    tx,
-    eventTable,
-    marks.map(({ placement, address, until, status }) => ({
-      case_id: placement.caseId,
-      actor: placement.actor,
-      type: "address_undeliverable",
-      reason: `permanent delivery failure ${status}: nothing is sent to ${address} until ${until}`,
-      data: JSON.stringify({ address, until, status, messageId: placement.id }),
-    })),
-  );
-}
-
-/** The connector's automatic first answer on every case a customer's message opened (never on machine mail). */
-async function queueAcknowledgements(
-  tx: SqlClient,
-  placements: Placement[],
-  policies: ReadonlyMap<string, IngestPolicy>,
-): Promise<void> {
-  const opened = placements.filter(
-    (placement) =>
-      placement.via.action !== "join" &&
-      policies.get(placement.connectorId)?.acknowledgement !== undefined &&
-      !isMachineMail(placement.message),
-  );
-  if (opened.length === 0) return;
-  const numbers = await tx.sql<{ id: string; number: number }>(
-    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
-    [opened.map((placement) => placement.caseId)],
-  );
-  const numberOf = new Map(numbers.map((row) => [row.id, row.number]));
-  const messages: MessageRow[] = [];
-  const events: EventRow[] = [];
-  const outbox: OutboxRow[] = [];
-  for (const placement of opened) {
-    const template = policies.get(placement.connectorId)?.acknowledgement ?? "";
-    const { message } = placement;
-    const text = template
-      .replaceAll("{case}", formatCaseNumber(numberOf.get(placement.caseId) ?? 0))
-      .replaceAll("{name}", message.from.name ?? message.from.address ?? message.from.phone ?? "")
-      .replaceAll("{subject}", message.subject ?? "");
-    const id = randomUUID();
-    const destination = `reply:${message.channel}`;
-    messages.push({
-      ...messageRow(placement),
-      id,
-      idempotency_key: `ack:${placement.caseId}`,
-      direction: "out",
-      external_id: null,
-      intake_item_id: null,
-      subject: null,
-      text,
-      full_text: text,
-      thread: "{}",
-      attachments: "[]",
-      flags: JSON.stringify({ automatic: true }),
-      automatic: true,
-      sent_at: new Date().toISOString(),
-    });
-    events.push({
-      case_id: placement.caseId,
-      actor: "system",
-      type: "reply_queued",
-      reason: `automatic acknowledgement (connectors.${placement.connectorId}.acknowledgement)`,
-      data: JSON.stringify({ messageId: id, channel: message.channel }),
-    });
-    outbox.push({
-      id: randomUUID(),
-      destination,
-      case_id: placement.caseId,
-      payload: JSON.stringify({ event: "reply", caseId: placement.caseId, messageId: id, automatic: true }),
-      idempotency_key: outboxKey(destination, "acknowledgement", placement.caseId),
-    });
-  }
-  await insertRows(tx, messageTable, messages, "ON CONFLICT (idempotency_key) DO NOTHING");
-  await insertRows(tx, eventTable, events);
-  await insertRows(tx, outboxTable, outbox, "ON CONFLICT (idempotency_key) DO NOTHING");
-}
-
 async function queueSideEffects(
   tx: SqlClient,
   destinations: readonly { id: string }[],
@@ -408,7 +289,7 @@ async function queueSideEffects(
   await insertRows(tx, outboxTable, rows, "ON CONFLICT (idempotency_key) DO NOTHING");
 }
 
-/** `processed` when the item put a message on a case (now or in an earlier run), `ignored` otherwise. */
+/** `processed` when the item put a message on a case or updated one (now or in an earlier run), `ignored` otherwise. */
 async function markItemsDone(
   tx: SqlClient,
   items: IntakeMessages[],

@@ -305,6 +305,120 @@ describe("ingestMessages", () => {
     ).toBe(0);
   });
 
+  it("keeps a chat conversation on its open case, and starts a new one after the case is resolved", async () => {
+    const sms = (text: string) =>
+      message({
+        channel: "sms",
+        from: { phone: "+447700900123" },
+        subject: null,
+        text,
+        thread: { references: [], conversationId: "+447700900123>+441632960000" },
+      });
+    const [first, second, third] = [sms("My card was charged twice"), sms("Order 8812"), sms("Hello?")];
+    await run([await intakeFor(first), await intakeFor(second)]);
+    await run([await intakeFor(third)]);
+    const { caseId } = await caseOf(first.externalId);
+    expect((await caseOf(second.externalId)).caseId).toBe(caseId);
+    const joined = await caseOf(third.externalId);
+    expect(joined.caseId).toBe(caseId);
+    expect(joined.case.events.at(-1)?.reason).toBe("thread: conversation +447700900123>+441632960000");
+
+    await database.prisma.case.update({ where: { id: caseId }, data: { status: "resolved" } });
+    const later = sms("Now my parcel is late");
+    await run([await intakeFor(later)]);
+    expect((await caseOf(later.externalId)).caseId).not.toBe(caseId);
+  });
+
+  it("applies delivery statuses in order, edits, deletions and reactions to the messages they name", async () => {
+    const original = message({ channel: "whatsapp", from: { phone: "+15550001111" }, subject: null });
+    await run([await intakeFor(original)]);
+    const { caseId } = await caseOf(original.externalId);
+    await database.prisma.message.create({
+      data: {
+        idempotencyKey: `out-test-${sequence}`,
+        direction: "out",
+        channel: "whatsapp",
+        externalId: "wamid.OUT1",
+        caseId,
+        text: "We are on it",
+        sentAt: new Date(),
+      },
+    });
+    const update = (kind: CanonicalMessage["kind"], targetExternalId: string, extra: object = {}, text = "") =>
+      message({
+        channel: "whatsapp",
+        from: { phone: "+15550001111" },
+        kind,
+        text,
+        update: { targetExternalId, ...extra },
+      });
+    const delivered = update("status", "wamid.OUT1", { status: "delivered" });
+    const lateSent = update("status", "wamid.OUT1", { status: "sent" });
+    const edit = update("edit", original.externalId, {}, "corrected text");
+    const reaction = update("reaction", "wamid.OUT1", { reaction: "👍" });
+    const items = [
+      await intakeFor(delivered),
+      await intakeFor(lateSent),
+      await intakeFor(edit),
+      await intakeFor(reaction),
+    ];
+    await run(items);
+    const outbound = await database.prisma.message.findFirstOrThrow({ where: { externalId: "wamid.OUT1" } });
+    expect(outbound.deliveryStatus).toBe("delivered");
+    const edited = await database.prisma.message.findFirstOrThrow({ where: { externalId: original.externalId } });
+    expect({ text: edited.text, editedAt: edited.editedAt?.toISOString() }).toStrictEqual({
+      text: "corrected text",
+      editedAt: edit.receivedAt,
+    });
+    const statuses = await database.prisma.intakeItem.findMany({
+      where: { id: { in: items.map((i) => i.intakeItemId) } },
+    });
+    expect(statuses.map((item) => item.status)).toStrictEqual(["processed", "processed", "processed", "processed"]);
+
+    await run([
+      await intakeFor(update("status", "wamid.OUT1", { status: "failed", error: "131047 Re-engagement message" })),
+    ]);
+    await run([await intakeFor(update("delete", original.externalId))]);
+    const trail = await database.prisma.caseEvent.findMany({ where: { caseId }, orderBy: { id: "asc" } });
+    expect(trail.slice(-4).map((event) => [event.type, event.reason])).toStrictEqual([
+      ["message_edited", "the customer edited the message"],
+      ["reaction", "reacted 👍"],
+      ["delivery_failed", "whatsapp reported failed: 131047 Re-engagement message"],
+      ["message_deleted", "the customer deleted the message"],
+    ]);
+    expect(
+      await database.prisma.case.count({ where: { customer: { identities: { some: { value: "+15550001111" } } } } }),
+    ).toBe(1);
+  });
+
+  it("retries an update whose message is not stored yet instead of dropping it", async () => {
+    const early = message({
+      channel: "sms",
+      kind: "status",
+      update: { targetExternalId: "SM-not-yet", status: "sent" },
+    });
+    await expect(run([await intakeFor(early)])).rejects.toThrow(
+      "no stored message for status for sms message SM-not-yet (yet)",
+    );
+  });
+
+  it("opts an identity out on STOP and in again on START, without opening a case", async () => {
+    const keyword = (text: string, optOut: "stop" | "start") =>
+      message({ channel: "sms", from: { phone: "+447700900999" }, subject: null, text, flags: { ...noFlags, optOut } });
+    const stop = keyword("STOP", "stop");
+    const stopItem = await intakeFor(stop);
+    await run([stopItem]);
+    const identity = () =>
+      database.prisma.identity.findUniqueOrThrow({ where: { kind_value: { kind: "phone", value: "+447700900999" } } });
+    expect((await identity()).optedOutAt?.toISOString()).toBe(stop.receivedAt);
+    expect(await database.prisma.message.count({ where: { externalId: stop.externalId } })).toBe(0);
+    expect((await database.prisma.intakeItem.findUniqueOrThrow({ where: { id: stopItem.intakeItemId } })).status).toBe(
+      "processed",
+    );
+    await run([await intakeFor(keyword("START", "start"))]);
+    expect((await identity()).optedOutAt).toBeNull();
+  });
+
   it("stores a redelivered message once and marks non-message updates ignored", async () => {
     const original = message();
     await run([await intakeFor(original)]);

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import type { IngestPolicy } from "../../connectors/connector";
+import { formatCaseNumber } from "../cases/case-number";
+import type { SqlClient } from "../db/database";
+import { eventTable, messageTable, outboxTable, type EventRow, type MessageRow, type OutboxRow } from "./case-rows";
+import { outboxKey } from "./idempotency-key";
+import { insertRows } from "./insert-rows";
+import { isMachineMail, messageRow, type Placement } from "./placement";
+
+/** The connector's automatic first answer on every case a customer's message opened (never on machine mail). */
+export async function queueAcknowledgements(
+  tx: SqlClient,
+  placements: Placement[],
+  policies: ReadonlyMap<string, IngestPolicy>,
+): Promise<void> {
+  const opened = placements.filter(
+    (placement) =>
+      placement.via.action !== "join" &&
+      policies.get(placement.connectorId)?.acknowledgement !== undefined &&
+      !isMachineMail(placement.message),
+  );
+  if (opened.length === 0) return;
+  const numbers = await tx.sql<{ id: string; number: number }>(
+    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
+    [opened.map((placement) => placement.caseId)],
+  );
+  const numberOf = new Map(numbers.map((row) => [row.id, row.number]));
+  const messages: MessageRow[] = [];
+  const events: EventRow[] = [];
+  const outbox: OutboxRow[] = [];
+  for (const placement of opened) {
+    const template = policies.get(placement.connectorId)?.acknowledgement ?? "";
+    const { message } = placement;
+    const text = template
+      .replaceAll("{case}", formatCaseNumber(numberOf.get(placement.caseId) ?? 0))
+      .replaceAll("{name}", message.from.name ?? message.from.address ?? message.from.phone ?? "")
+      .replaceAll("{subject}", message.subject ?? "");
+    const id = randomUUID();
+    const destination = `reply:${message.channel}`;
+    messages.push({
+      ...messageRow(placement),
+      id,
+      idempotency_key: `ack:${placement.caseId}`,
+      direction: "out",
+      external_id: null,
+      intake_item_id: null,
+      subject: null,
+      text,
+      full_text: text,
+      thread: "{}",
+      conversation_id: placement.message.thread.conversationId ?? null,
+      attachments: "[]",
+      flags: JSON.stringify({ automatic: true }),
+      automatic: true,
+      sent_at: new Date().toISOString(),
+    });
+    events.push({
+      case_id: placement.caseId,
+      actor: "system",
+      type: "reply_queued",
+      reason: `automatic acknowledgement (connectors.${placement.connectorId}.acknowledgement)`,
+      data: JSON.stringify({ messageId: id, channel: message.channel }),
+    });
+    outbox.push({
+      id: randomUUID(),
+      destination,
+      case_id: placement.caseId,
+      payload: JSON.stringify({ event: "reply", caseId: placement.caseId, messageId: id, automatic: true }),
+      idempotency_key: outboxKey(destination, "acknowledgement", placement.caseId),
+    });
+  }
+  await insertRows(tx, messageTable, messages, "ON CONFLICT (idempotency_key) DO NOTHING");
+  await insertRows(tx, eventTable, events);
+  await insertRows(tx, outboxTable, outbox, "ON CONFLICT (idempotency_key) DO NOTHING");
+}
