@@ -99,7 +99,8 @@ function findStatus(body: string, subject: string | null): { code: string; perma
   return { code: transient ? "4.0.0" : "5.0.0", permanent: !transient };
 }
 
-const addressPattern = /[A-Za-z0-9._%+=!#$&'*/?^`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+// Bounded parts (RFC 5321 lengths): `[…]+@` rescans a long word from every position, quadratic (0.9 s on 20 KB).
+const addressPattern = /[A-Za-z0-9._%+=!#$&'*/?^`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}/;
 
 function findRecipient(body: string, input: BounceInput): string | undefined {
   for (const field of [

@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { EmailParsingConfig } from "../../connectors/email/email.schema";
+import { emailParsingSchema, type EmailParsingConfig } from "../../connectors/email/email.schema";
 import { noFlags, type CanonicalMessage } from "../canonical-message";
 import { isOwnMail, normalizeEmailMessage } from "./email.normalizer";
 
-const parsing: EmailParsingConfig = {
+const parsing: EmailParsingConfig = emailParsingSchema.parse({
   ownAddresses: ["Support@plaint.example"],
   messageIdDomain: "plaint.example",
   caseTagPattern: "\\[#(C-\\d+)\\]",
   maxAttachmentBytes: 10_485_760,
   maxMessageBytes: 1_048_576,
-};
+});
 const receivedAt = new Date("2026-03-09T00:00:00Z");
 
 async function normalizeFixture(name: string): Promise<CanonicalMessage> {

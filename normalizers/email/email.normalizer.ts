@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { convert } from "html-to-text";
 import { simpleParser, type AddressObject, type EmailAddress, type HeaderValue, type ParsedMail } from "mailparser";
 import type { EmailParsingConfig } from "../../connectors/email/email.schema";
 import { err, ok, type Result } from "../../core/result";
@@ -7,6 +6,7 @@ import { noFlags, type Attachment, type CanonicalMessage, type Party } from "../
 import { normalizeEmail } from "../identity-values";
 import { isAutoReply, type HeaderLookup } from "./auto-reply";
 import { detectBounce } from "./bounce";
+import { bodyText, withNotes } from "./body-text";
 import { stripQuotedText } from "./quote-stripping";
 
 /** Why a mail could not be normalised: `path` names the part that failed ("" for the whole mail). */
@@ -20,13 +20,18 @@ export interface EmailAttachment extends Attachment {
   inline?: true;
 }
 
-/** HTML bodies longer than this are cut before conversion to text (bounded time on hostile HTML). */
-const maxHtmlChars = 2_000_000;
-
 /**
- * Raw RFC 5322 mail → canonical message. Pure apart from mailparser: never throws, refuses mails larger than
- * `parsing.maxMessageBytes`. `receivedAt` is the time the hub took the mail in, used when the Date header is
- * missing or invalid.
+ * Raw RFC 5322 mail → canonical message. Pure apart from mailparser: never throws. `receivedAt` is the time the hub
+ * took the mail in, used when the Date header is missing or invalid.
+ *
+ * Time and memory are bounded by the `parsing` limits (README, "Limits"): a mail over `maxMessageBytes`, with a
+ * header block over `maxHeaderBytes` or more than `maxMimeParts` parts is refused with a reason naming the key; a
+ * body over `maxHtmlChars`, `maxHtmlDepth` or `maxTextChars` is cut, and its text ends with a `[Plaint: …]` line
+ * naming the key. Everything past those checks is linear in the size of the mail, so no separate worker or timeout:
+ * mailparser itself is linear on the hostile inputs measured (its own stress files, 25 MB bodies, 999 nested
+ * multiparts, 800 KB address headers), and the superlinear steps were ours (HTML depth, regular expressions) and are
+ * bounded here. A worker with `resourceLimits` would have cost a copy of every mail across threads for a risk the
+ * limits already close.
  */
 export async function normalizeEmailMessage(
   raw: Buffer | string,
@@ -51,16 +56,31 @@ export async function normalizeEmailMessage(
     }
     const buffer = typeof raw === "string" ? Buffer.from(raw) : raw;
     const parsed = await simpleParser(buffer, {
+      // Only what the canonical message uses: our own HTML conversion (with its limits), no links, no checksums.
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,
       skipImageLinks: true,
-      maxHtmlLengthToParse: maxHtmlChars,
+      checksumAlgo: false,
+      maxHeadSize: parsing.maxHeaderBytes,
+      maxChildNodes: parsing.maxMimeParts,
     });
-    return ok(toCanonical(parsed, buffer, caseTag, receivedAt));
+    return ok(toCanonical(parsed, buffer, parsing, caseTag, receivedAt));
   } catch (error) {
-    return err({ path: "", message: `mail could not be parsed (${(error as Error).message})` });
+    return err({ path: "", message: parseFailure(error, parsing) });
   }
+}
+
+/** mailparser's limit errors (code EMAXLEN) named by the config key that sets the limit. */
+function parseFailure(error: unknown, parsing: EmailParsingConfig): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: unknown } | null)?.code === "EMAXLEN") {
+    if (/header/i.test(message))
+      return `a MIME part's header block is larger than parsing.maxHeaderBytes (${parsing.maxHeaderBytes}); not parsed`;
+    if (/child nodes/i.test(message))
+      return `mail has more MIME parts than parsing.maxMimeParts (${parsing.maxMimeParts}); not parsed`;
+  }
+  return `mail could not be parsed (${message})`;
 }
 
 /** True for our own mail coming back: sent from one of `ownAddresses`, or carrying a Message-ID of our domain. */
@@ -76,12 +96,18 @@ export function isOwnMail(
   return at >= 0 && message.externalId.slice(at + 1).toLowerCase() === domain;
 }
 
-function toCanonical(parsed: ParsedMail, raw: Buffer, caseTag: RegExp, receivedAt: Date): CanonicalMessage {
+function toCanonical(
+  parsed: ParsedMail,
+  raw: Buffer,
+  parsing: EmailParsingConfig,
+  caseTag: RegExp,
+  receivedAt: Date,
+): CanonicalMessage {
   const header = headerLookup(parsed);
   const subject = parsed.subject !== undefined && parsed.subject.trim() !== "" ? parsed.subject : null;
   const messageId = firstId(parsed.messageId);
   const from = fromParty(parsed.from, header("from"));
-  const fullText = bodyText(parsed);
+  const body = bodyText(parsed, parsing);
   const contentType = parsed.headers.get("content-type");
   const contentTypeValue = structured(contentType);
 
@@ -116,8 +142,8 @@ function toCanonical(parsed: ParsedMail, raw: Buffer, caseTag: RegExp, receivedA
     cc: parties(parsed.cc),
     subject,
     // A mail that is nothing but quoted or forwarded history keeps it as its text: it is then all there is to read.
-    text: stripQuotedText(fullText) || fullText.trim(),
-    fullText,
+    text: withNotes(stripQuotedText(body.text) || body.text.trim(), body.notes),
+    fullText: withNotes(body.text, body.notes),
     attachments: parsed.attachments.map(toAttachment),
     thread,
     receivedAt: (headerDate(parsed) ?? receivedAt).toISOString(),
@@ -158,33 +184,6 @@ function structured(value: HeaderValue | undefined): { value: string; params: Re
   return { value: typeof value === "string" ? value.toLowerCase() : "", params: {} };
 }
 
-function bodyText(parsed: ParsedMail): string {
-  if (typeof parsed.text === "string" && parsed.text.trim() !== "")
-    return parsed.text.replace(/\r\n?/g, "\n").trimEnd();
-  if (typeof parsed.html === "string" && parsed.html !== "") return htmlToText(parsed.html);
-  return "";
-}
-
-function htmlToText(html: string): string {
-  try {
-    return convert(html, {
-      wordwrap: false,
-      limits: { maxInputLength: maxHtmlChars, maxDepth: 200, maxChildNodes: 20_000 },
-      selectors: [
-        { selector: "a", options: { ignoreHref: true } },
-        { selector: "img", format: "skip" },
-      ],
-    }).trim();
-  } catch {
-    // Pathological HTML (too deep for the converter): fall back to dropping the tags.
-    return html
-      .slice(0, maxHtmlChars)
-      .replace(/<[^>]{0,2000}>/g, " ")
-      .replace(/[ \t]+/g, " ")
-      .trim();
-  }
-}
-
 const idPattern = /<([^<>\s]+)>/g;
 
 function firstId(value: string | undefined): string | undefined {
@@ -209,7 +208,8 @@ function allIds(value: string | string[] | undefined): string[] {
  */
 function headerDate(parsed: ParsedMail): Date | null {
   const line = parsed.headerLines.find((header) => header.key === "date")?.line;
-  if (line === undefined) return null;
+  // No date is this long; the comment-stripping pattern below is quadratic on a long run of "(" (52 s at 300 KB).
+  if (line === undefined || line.length > maxDateLineLength) return null;
   const value = line
     .slice(line.indexOf(":") + 1)
     .replace(/\s+/g, " ")
@@ -217,6 +217,8 @@ function headerDate(parsed: ParsedMail): Date | null {
   const date = new Date(value.replace(/\s*\([^)]*\)\s*$/, ""));
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+const maxDateLineLength = 256;
 
 function flatten(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
   if (!value) return [];
@@ -265,8 +267,13 @@ function fromParty(value: AddressObject | undefined, rawHeader: string | undefin
   return name ? { address: recovered, name } : { address: recovered };
 }
 
+// Bounded parts (RFC 5321 lengths) and no "@" inside them: an unbounded `[^…]+@` rescans a long word from every
+// position, quadratic (2.7 s on 50 KB without an "@"), and worse when the word is made of "@".
+const looseAddress = /[^\s<>"'(),;:[\]@]{1,64}@[^\s<>"'(),;:[\]@]{1,253}\.[^\s<>"'(),;:[\]@.]{1,63}/;
+
 function rawAddress(text: string | undefined): string | undefined {
-  const match = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+\.[^\s<>"'(),;:[\]]+/.exec(text ?? "");
+  // Linear, but at some 64 steps a character: a sender address is in a header's first few hundred characters.
+  const match = looseAddress.exec((text ?? "").slice(0, 4096));
   return (match && normalizeEmail(match[0])) ?? undefined;
 }
 

@@ -1,30 +1,39 @@
 /**
  * Evaluation of the email normaliser against the development corpora (../shared/corpora/email, see its README).
- * Run after `npm run build`:  node dist/normalizers/email/eval-corpus.js [corpora-dir]
- * Without an argument it looks for ../shared/corpora beside the repository.
- * Prints counts only, never mail bodies. Exits 0, printing "skipped: corpus not found" when the folder is absent.
+ * `npm run eval:email`, or after `npm run build`:  node dist/normalizers/email/eval-corpus.js [corpora-dir]
+ * Without an argument it reads $PLAINT_CORPORA, else ../shared/corpora beside the repository.
+ * Prints counts and measurements only, never mail bodies. Exits 0, printing "skipped: corpus absent" when the
+ * folder is not there.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { EmailParsingConfig } from "../../connectors/email/email.schema";
+import { emailParsingSchema, type EmailParsingConfig } from "../../connectors/email/email.schema";
 import type { CanonicalMessage } from "../canonical-message";
 import { normalizeEmailMessage } from "./email.normalizer";
+import {
+  formatMeasurement,
+  hostileMails,
+  measureChild,
+  measureInChild,
+  stressFiles,
+  type Measurement,
+} from "./eval-stress";
+import { htmlToText, nestingExceeds } from "./body-text";
+import { simpleParser } from "mailparser";
 
-export const corpusParsing: EmailParsingConfig = {
+/** The defaults, with our own addresses: the corpus is checked under the limits a hub runs with. */
+export const corpusParsing: EmailParsingConfig = emailParsingSchema.parse({
   ownAddresses: ["support@plaint.example"],
   messageIdDomain: "plaint.example",
-  caseTagPattern: "\\[#(C-\\d+)\\]",
-  maxAttachmentBytes: 10_485_760,
-  maxMessageBytes: 26_214_400,
-};
+});
 
 /** The corpora folder beside the repository, or null when it is not there. */
-export function findCorpora(explicit?: string): string | null {
+export function findCorpora(explicit = process.env["PLAINT_CORPORA"]): string | null {
   if (explicit !== undefined) return existsSync(path.join(explicit, "email")) ? explicit : null;
+  // From the TypeScript source (jest) and from dist/ (the compiled script).
   const candidates = [
     path.resolve(__dirname, "../../../shared/corpora"),
     path.resolve(__dirname, "../../../../shared/corpora"),
-    "/work/shared/corpora",
   ];
   for (const candidate of candidates) {
     if (candidate && existsSync(path.join(candidate, "email"))) return candidate;
@@ -125,9 +134,11 @@ export async function timed(
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "--measure") return measureChild(process.argv[3] ?? "", process.argv[4] ?? "", corpusParsing);
   const corpora = findCorpora(process.argv[2]);
   if (!corpora) {
-    console.log("skipped: corpus not found");
+    const looked = process.argv[2] ?? process.env["PLAINT_CORPORA"] ?? "../shared/corpora";
+    console.log(`skipped: corpus absent (no email folder in ${looked}; PLAINT_CORPORA or an argument names another)`);
     return;
   }
   const email = path.join(corpora, "email");
@@ -154,6 +165,12 @@ async function main(): Promise<void> {
   const bouncesFound = bounceFiles.filter((file) => messages.get(file)?.flags.bounce === true);
   const withRecipient = bounceFiles.filter((file) => (messages.get(file)?.bounce?.recipient ?? "") !== "");
   const withOriginal = bounceFiles.filter((file) => messages.get(file)?.thread.inReplyTo !== undefined);
+  // What core/pipeline/ingest-messages.ts (isMachineMail) keeps from opening a case.
+  const opensCase = (file: string): boolean => {
+    const flags = messages.get(file)?.flags;
+    return flags !== undefined && !flags.bounce && !flags.autoReply && !flags.abuseReport;
+  };
+  const bouncesOpening = bounceFiles.filter(opensCase);
   const autoReplyFiles = files.filter((file) => /auto_reply/.test(path.basename(file)));
   const autoRepliesFound = autoReplyFiles.filter((file) => messages.get(file)?.flags.autoReply === true);
   const autoFlaggedAll = [...messages.values()].filter((message) => message.flags.autoReply).length;
@@ -178,7 +195,8 @@ async function main(): Promise<void> {
   console.log(`  with recipient: ${withRecipient.length}/${bounceFiles.length}`);
   console.log(`  with original Message-ID (thread.inReplyTo): ${withOriginal.length}/${bounceFiles.length}`);
   for (const file of bounceFiles.filter((file) => !bouncesFound.includes(file)))
-    console.log(`  missed bounce: ${path.basename(file)}`);
+    console.log(`  not flagged: ${path.basename(file)}${opensCase(file) ? " (would open a case)" : ""}`);
+  console.log(`  bounce files that would open a case (no bounce / auto-reply / abuse flag): ${bouncesOpening.length}`);
   console.log(`auto-reply fixtures flagged: ${autoRepliesFound.length}/${autoReplyFiles.length}`);
   console.log(`auto-replies flagged across all parsed files: ${autoFlaggedAll}`);
   for (const folder of ["bounces", "chatwoot", "mailparser", "stalwart"]) {
@@ -190,6 +208,74 @@ async function main(): Promise<void> {
   console.log(`reply-parser fixtures stripped as expected: ${replyOk}/${expectedCount}`);
   for (const miss of replyMisses) console.log(`  miss ${miss}`);
   console.log(`slowest mail: ${slowest.file} ${slowest.ms.toFixed(0)} ms; total ${Date.now() - started} ms`);
+  await normalPath(files);
+  stress(email);
+}
+
+/** Throughput on the ordinary corpus mails, and what the HTML depth check costs beside the conversion it guards. */
+async function normalPath(files: string[]): Promise<void> {
+  const ordinary = files.filter((file) => !stressFiles.some((stress) => file.endsWith(stress)));
+  const raws = ordinary.map((file) => readFileSync(file));
+  for (const raw of raws.slice(0, 50)) await normalizeEmailMessage(raw, corpusParsing, new Date());
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  for (const raw of raws) await normalizeEmailMessage(raw, corpusParsing, new Date());
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = cpuSince(cpu) / raws.length;
+  console.log(
+    `normal path (the stress files left out): ${raws.length} mails, ${cpuMs.toFixed(2)} ms CPU a mail ` +
+      `(${(1000 / cpuMs).toFixed(0)} mails/s per core); wall ${((raws.length / ms) * 1000).toFixed(0)} mails/s`,
+  );
+  const htmls: string[] = [];
+  for (const raw of raws) {
+    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    if (typeof parsed.html === "string" && parsed.html !== "") htmls.push(parsed.html);
+  }
+  const scan = process.cpuUsage();
+  for (const html of htmls) nestingExceeds(html, corpusParsing.maxHtmlDepth);
+  const scanUs = (cpuSince(scan) * 1000) / Math.max(1, htmls.length);
+  const convert = process.cpuUsage();
+  for (const html of htmls) htmlToText(html, corpusParsing);
+  const convertUs = (cpuSince(convert) * 1000) / Math.max(1, htmls.length);
+  const kb = htmls.reduce((sum, html) => sum + html.length, 0) / 1024 / Math.max(1, htmls.length);
+  console.log(
+    `  HTML bodies: ${htmls.length}, ${kb.toFixed(0)} KB on average; depth check ${scanUs.toFixed(0)} µs CPU a body, ` +
+      `conversion with the check ${convertUs.toFixed(0)} µs`,
+  );
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** The stress files and hostile mails, each in a fresh process (time, CPU, peak memory, outcome). */
+function stress(email: string): void {
+  const script = __filename.endsWith(".js") ? __filename : null;
+  if (!script) {
+    console.log("stress mails: skipped (run the compiled script: npm run eval:email)");
+    return;
+  }
+  const limits = (
+    ["maxMessageBytes", "maxHeaderBytes", "maxMimeParts", "maxHtmlChars", "maxHtmlDepth", "maxTextChars"] as const
+  )
+    .map((key) => `${key} ${corpusParsing[key]}`)
+    .join(", ");
+  console.log(`stress files (default limits: ${limits}):`);
+  const results: (Measurement | string)[] = [];
+  for (const file of stressFiles) {
+    const measured = measureInChild(script, "file", path.join(email, file));
+    results.push(measured);
+    console.log(formatMeasurement(path.basename(file), measured));
+  }
+  console.log("hostile mails (generated):");
+  for (const name of Object.keys(hostileMails)) {
+    const measured = measureInChild(script, "hostile", name);
+    results.push(measured);
+    console.log(formatMeasurement(name, measured));
+  }
+  const failed = results.filter((result) => typeof result === "string").length;
+  console.log(`stress and hostile mails crashed or timed out: ${failed}/${results.length}`);
 }
 
 if (require.main === module) {
