@@ -22,12 +22,19 @@ describe("ImapIntake", () => {
   let available = false;
   let database: Database;
   const enqueued: string[] = [];
-  /** Slows the intake down (per new item) where a test must catch it mid-backfill. */
+  /**
+   * Slows the intake down (per new item) where a test must catch it mid-backfill: a queue that takes one item at
+   * a time, however many the intake hands it at once.
+   */
   let enqueueDelayMs = 0;
+  let queueBusy: Promise<void> = Promise.resolve();
   const queue = {
-    enqueue: async (id: string) => {
+    enqueue: (id: string): Promise<void> => {
       enqueued.push(id);
-      if (enqueueDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, enqueueDelayMs));
+      if (enqueueDelayMs === 0) return Promise.resolve();
+      const delay = enqueueDelayMs;
+      queueBusy = queueBusy.then(() => new Promise((resolve) => setTimeout(resolve, delay)));
+      return queueBusy;
     },
   };
   const logger = createLogger(process.env.LOG_LEVEL ?? "silent");
