@@ -8,6 +8,7 @@
 #   test/support/dovecot-setup.sh restart [DIR]
 #
 # DIR defaults to $PLAINT_DOVECOT_DIR, then /tmp/plaint-dovecot. User plaint-test, password plaint-test-password.
+# The port is $PLAINT_DOVECOT_PORT, 10143 by default: another DIR and port give a second, independent instance.
 set -euo pipefail
 
 action=start
@@ -19,7 +20,7 @@ case "${1:-}" in
 esac
 dir=${1:-${PLAINT_DOVECOT_DIR:-/tmp/plaint-dovecot}}
 host=127.0.0.1
-port=10143
+port=${PLAINT_DOVECOT_PORT:-10143}
 user=plaint-test
 password=plaint-test-password
 conf="$dir/dovecot.conf"

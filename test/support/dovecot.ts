@@ -6,7 +6,20 @@ import type { ImapMailboxConfig } from "../../connectors/email/email.schema";
 
 const run = promisify(execFile);
 
-/** The private test Dovecot that test/support/dovecot-setup.sh starts. */
+/** A private test Dovecot that test/support/dovecot-setup.sh starts: its loopback address, account and folder. */
+export interface DovecotServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Config, state, mail and log of the instance. */
+  dir: string;
+}
+
+/**
+ * The shared test Dovecot. Every helper below takes another {@link DovecotServer} as its last argument, for a test
+ * file that restarts or rebuilds its server and must not pull it from under other test files running in parallel.
+ */
 export const dovecot = {
   host: "127.0.0.1",
   port: 10143,
@@ -17,8 +30,11 @@ export const dovecot = {
 
 const setupScript = path.join(__dirname, "dovecot-setup.sh");
 
-async function setup(action: "start" | "stop" | "restart"): Promise<string> {
-  const { stdout } = await run("bash", [setupScript, action, dovecot.dir], { timeout: 120_000 });
+async function setup(action: "start" | "stop" | "restart", server: DovecotServer): Promise<string> {
+  const { stdout } = await run("bash", [setupScript, action, server.dir], {
+    timeout: 120_000,
+    env: { ...process.env, PLAINT_DOVECOT_PORT: String(server.port) },
+  });
   return stdout;
 }
 
@@ -37,7 +53,7 @@ async function dovecotInstalled(): Promise<boolean> {
  * @returns false (after one "skipped: …" warning) when Dovecot is not installed on a developer's machine.
  * @throws when it cannot be started and `CI` is "true".
  */
-export async function ensureDovecot(): Promise<boolean> {
+export async function ensureDovecot(server: DovecotServer = dovecot): Promise<boolean> {
   const ci = process.env.CI === "true";
   if (!ci && !(await dovecotInstalled())) {
     console.warn(
@@ -46,7 +62,7 @@ export async function ensureDovecot(): Promise<boolean> {
     return false;
   }
   try {
-    await setup("start");
+    await setup("start", server);
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -57,18 +73,22 @@ export async function ensureDovecot(): Promise<boolean> {
 }
 
 /** Stops and starts the test Dovecot: every open IMAP connection is dropped. */
-export async function restartDovecot(): Promise<void> {
-  await setup("restart");
+export async function restartDovecot(server: DovecotServer = dovecot): Promise<void> {
+  await setup("restart", server);
 }
 
 /** The mailbox config of a connector reading `folder` of the test user. */
-export function testMailbox(folder: string, overrides: Partial<ImapMailboxConfig> = {}): ImapMailboxConfig {
+export function testMailbox(
+  folder: string,
+  overrides: Partial<ImapMailboxConfig> = {},
+  server: DovecotServer = dovecot,
+): ImapMailboxConfig {
   return {
-    host: dovecot.host,
-    port: dovecot.port,
+    host: server.host,
+    port: server.port,
     tls: false,
-    user: dovecot.user,
-    secret: dovecot.password,
+    user: server.user,
+    secret: server.password,
     folder,
     afterIntake: "mark-seen",
     pollSeconds: 60,
@@ -77,12 +97,12 @@ export function testMailbox(folder: string, overrides: Partial<ImapMailboxConfig
 }
 
 /** Runs `work` on a fresh connection of the test user, logging out afterwards. */
-export async function withImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+export async function withImap<T>(work: (client: ImapFlow) => Promise<T>, server: DovecotServer = dovecot): Promise<T> {
   const client = new ImapFlow({
-    host: dovecot.host,
-    port: dovecot.port,
+    host: server.host,
+    port: server.port,
     secure: false,
-    auth: { user: dovecot.user, pass: dovecot.password },
+    auth: { user: server.user, pass: server.password },
     logger: false,
     disableAutoIdle: true,
   });
@@ -113,13 +133,13 @@ export function testMail(messageId: string, extra = ""): string {
 }
 
 /** Creates `folder` when missing (an existing one is kept, with its mails and UIDVALIDITY). */
-export async function createFolder(folder: string): Promise<void> {
+export async function createFolder(folder: string, server: DovecotServer = dovecot): Promise<void> {
   await withImap(async (client) => {
     await client.mailboxCreate(folder).catch((error: unknown) => {
       // ALREADYEXISTS is fine.
       if (!/exist/i.test(String((error as { responseText?: string }).responseText ?? error))) throw error;
     });
-  });
+  }, server);
 }
 
 /**
@@ -151,7 +171,10 @@ export async function appendMails(
  * deleted and recreated (a new UIDVALIDITY), and the mails are appended back, so every one gets a new UID.
  * @returns the old and new UIDVALIDITY.
  */
-export async function changeUidValidity(folder: string): Promise<{ before: bigint; after: bigint }> {
+export async function changeUidValidity(
+  folder: string,
+  server: DovecotServer = dovecot,
+): Promise<{ before: bigint; after: bigint }> {
   return withImap(async (client) => {
     const mails: Buffer[] = [];
     const opened = await client.mailboxOpen(folder);
@@ -170,7 +193,7 @@ export async function changeUidValidity(folder: string): Promise<{ before: bigin
     const status = await client.status(folder, { uidValidity: true });
     if (!status || status.uidValidity === undefined) throw new Error(`STATUS ${folder} failed`);
     return { before, after: status.uidValidity };
-  });
+  }, server);
 }
 
 /** Mail count of `folder`, and how many are \Seen. */
