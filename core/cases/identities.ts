@@ -15,7 +15,8 @@ export function senderIdentities(message: CanonicalMessage, connectorId: string)
   const keys: IdentityKey[] = [];
   const { from } = message;
   if (from.address) keys.push({ kind: "email", value: from.address });
-  if (from.phone) keys.push({ kind: message.channel === "whatsapp" ? "whatsapp" : "phone", value: from.phone });
+  // A WhatsApp number is a phone number: whoever writes by SMS and later by WhatsApp from it is one identity.
+  if (from.phone) keys.push({ kind: "phone", value: from.phone });
   if (from.handle) keys.push(handleIdentity(message.channel, connectorId, from.handle));
   return keys;
 }

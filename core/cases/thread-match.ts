@@ -24,6 +24,8 @@ export interface PlacedCase {
   caseId: string;
   customerId: string;
   status: string;
+  /** The chat the placed message is in. */
+  conversationId?: string | undefined;
 }
 
 /** Messages and subjects placed earlier in the same batch, so a reply can find its parent there. */
@@ -87,17 +89,22 @@ async function matchParent(db: SqlClient, message: CanonicalMessage, customerId:
   // A bounce comes from the mail server, not the customer: it is matched by the Message-ID it returns, which is
   // ours and unguessable, whoever the case belongs to.
   const anyCustomer = message.flags.bounce;
+  // In a shared chat (a Slack Connect channel) colleagues of the customer answer in the same thread: a reply
+  // whose parent is in the same conversation joins it, whoever wrote it.
+  const conversationId = message.thread.conversationId ?? null;
   for (const parentId of parents) {
     const sibling = placed.get(placedKey(message.channel, parentId));
-    if (sibling && (anyCustomer || sibling.customerId === customerId))
+    const sameChat = conversationId !== null && sibling?.conversationId === conversationId;
+    if (sibling && (anyCustomer || sameChat || sibling.customerId === customerId))
       return match({ ...sibling, closedAt: null }, "in-reply-to", parentId);
   }
   const [parent] = await db.sql<CaseRow & { externalId: string }>(
     `SELECT c.id::text AS "caseId", c.status, c.closed_at AS "closedAt", m.external_id AS "externalId"
      FROM messages m JOIN cases c ON c.id = m.case_id
-     WHERE m.channel = $1 AND m.external_id = ANY($2::text[]) AND ($4 OR c.customer_id = $3::uuid)
+     WHERE m.channel = $1 AND m.external_id = ANY($2::text[])
+       AND ($4 OR c.customer_id = $3::uuid OR m.conversation_id = $5)
      ORDER BY m.sent_at DESC LIMIT 1`,
-    [message.channel, parents, customerId, anyCustomer],
+    [message.channel, parents, customerId, anyCustomer, conversationId],
   );
   return parent ? match(parent, "in-reply-to", parent.externalId) : null;
 }

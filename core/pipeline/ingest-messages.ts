@@ -16,6 +16,7 @@ import { normalizeSubject } from "../cases/subject";
 import type { CasesConfig } from "../config/config.schema";
 import { caseTable, eventTable, messageTable, outboxTable, type EventRow, type NewCaseRow } from "./case-rows";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
+import { TransientError } from "../errors";
 import { insertRows } from "./insert-rows";
 import { queueAcknowledgements } from "./acknowledgements";
 import { isMachineMail, messageRow, type Placement } from "./placement";
@@ -27,6 +28,8 @@ export interface IntakeMessages {
   intakeItemId: string;
   connectorId: string;
   messages: CanonicalMessage[];
+  /** Which attempt this is (1 = first), when the queue runs it; absent when called directly. */
+  attempt?: number;
 }
 
 export interface IngestSettings {
@@ -35,6 +38,8 @@ export interface IngestSettings {
   cases: CasesConfig;
   /** Per connector id, from its definition's `ingestPolicy`; connectors without one get none. */
   policies: ReadonlyMap<string, IngestPolicy>;
+  /** `pipeline.maxAttempts`: a reply waits for its parent only while attempts remain. */
+  maxAttempts?: number;
 }
 
 /**
@@ -56,10 +61,13 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
   const alreadyStored = new Set(stored.map((row) => row.idempotencyKey));
   // Non-message updates (status, edit, delete, reaction) never open cases: they are applied to the messages they
   // name (applyMessageUpdates). Messages without any sender identity cannot be put on a customer's case.
-  const fresh = candidates.filter(
-    ({ item, message, key }) =>
-      !alreadyStored.has(key) && message.kind === "message" && senderIdentities(message, item.connectorId).length > 0,
-  );
+  // Oldest first, so within a batch a parent is placed before its replies.
+  const fresh = candidates
+    .filter(
+      ({ item, message, key }) =>
+        !alreadyStored.has(key) && message.kind === "message" && senderIdentities(message, item.connectorId).length > 0,
+    )
+    .sort((a, b) => Date.parse(a.message.receivedAt) - Date.parse(b.message.receivedAt));
 
   const senders = fresh.length
     ? await findOrCreateSenders(
@@ -83,6 +91,9 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     if (via.action === "follow-up") via = await joinExistingFollowUp(tx, batch, via);
     const optOut = message.flags.optOut;
     if (optOut) batch.optOuts.push({ intakeItemId: item.intakeItemId, identityId: sender.identityId, optOut, message });
+    if (via.action === "open" && (await parentStillArriving(tx, item, message, settings))) {
+      throw new TransientError(`message ${message.externalId} waits for the message it replies to, still in intake`);
+    }
     // Auto-replies, bounces and abuse reports join the case they answer, but never open one: a loop of
     // out-of-office mails must not become a loop of cases. Nor does a bare STOP / START keyword.
     if (via.action === "open" && (machineMail || optOut)) continue;
@@ -106,7 +117,12 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
         follow_up_of_id: followUpOf,
       });
     }
-    const placedCase = { caseId, customerId: sender.customerId, status: via.action === "join" ? "open" : "new" };
+    const placedCase = {
+      caseId,
+      customerId: sender.customerId,
+      status: via.action === "join" ? "open" : "new",
+      conversationId: message.thread.conversationId,
+    };
     batch.placed.set(placedKey(message.channel, message.externalId), placedCase);
     const topic = message.channel === "email" ? normalizeSubject(message.subject) : "";
     if (topic && !machineMail) batch.placed.set(placedSubjectKey(sender.customerId, topic), placedCase);
@@ -164,6 +180,33 @@ function updatesOf(items: IntakeMessages[]): UpdateItem[] {
         : [],
     ),
   );
+}
+
+/**
+ * A reply whose parent was taken in but is not on a case yet, because another worker's transaction holds it:
+ * without waiting, the reply would open a case of its own. The reply is retried (the queue's backoff) while
+ * attempts remain; on the last one it opens its case rather than never arriving.
+ */
+async function parentStillArriving(
+  tx: SqlClient,
+  item: IntakeMessages,
+  message: CanonicalMessage,
+  settings: IngestSettings,
+): Promise<boolean> {
+  if (item.attempt === undefined || settings.maxAttempts === undefined || item.attempt >= settings.maxAttempts)
+    return false;
+  const parents = [message.thread.inReplyTo, ...message.thread.references].filter((id): id is string => Boolean(id));
+  if (parents.length === 0) return false;
+  // Mail's intake key is its Message-ID as written, with angle brackets; the message's thread ids are without.
+  const keys = parents.flatMap((id) => [id, `<${id}>`]);
+  const [pending] = await tx.sql<{ id: string }>(
+    `SELECT id::text AS id FROM intake_items
+     WHERE connector_id = $1 AND external_id = ANY($2::text[]) AND id <> $3::uuid
+       AND status NOT IN ('processed', 'ignored', 'rejected', 'failed')
+     LIMIT 1`,
+    [item.connectorId, keys, item.intakeItemId],
+  );
+  return pending !== undefined;
 }
 
 /** What earlier messages of this batch did to cases, so later ones see it before it is written. */

@@ -66,10 +66,12 @@ async function loadAndNormalize(
     rawBody: string;
     receivedAt: Date;
     meta: Record<string, unknown>;
+    attempts: number;
   }>(
     `UPDATE intake_items SET attempts = attempts + 1
      WHERE id = ANY($1::uuid[]) AND status NOT IN ('processed', 'ignored')
-     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt", meta`,
+     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt", meta,
+       attempts`,
     [ids],
   );
   const work: IntakeMessages[] = [];
@@ -83,7 +85,13 @@ async function loadAndNormalize(
       continue;
     }
     const normalized = await connectorFor(connectorConfig).normalize(connectorConfig, item);
-    if (normalized.ok) work.push({ intakeItemId: item.id, connectorId: item.connectorId, messages: normalized.value });
+    if (normalized.ok)
+      work.push({
+        intakeItemId: item.id,
+        connectorId: item.connectorId,
+        messages: normalized.value,
+        attempt: item.attempts,
+      });
     else
       outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
   }
@@ -132,6 +140,7 @@ export function ingestSettings(config: PlaintConfig): IngestSettings {
     destinations: config.destinations,
     cases: config.cases,
     policies: new Map(policies),
+    maxAttempts: config.pipeline.maxAttempts,
   };
 }
 
