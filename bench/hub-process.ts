@@ -31,6 +31,7 @@ export class HubProcess {
   private stopping = false;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly exited: Promise<void>;
+  private readonly logListeners: ((entry: Record<string, unknown>) => void)[] = [];
 
   /** `nodeArgs` go before the script, e.g. `--cpu-prof` (which NODE_OPTIONS does not allow). */
   constructor(
@@ -62,6 +63,7 @@ export class HubProcess {
           process.stderr.write(`[${this.label}] ${line}\n`);
           return;
         }
+        for (const listener of this.logListeners) listener(entry);
         if (entry.msg === "plaint started") resolve({ port: typeof entry.port === "number" ? entry.port : null });
         if (typeof entry.level === "number" && entry.level >= 40) {
           const key = typeof entry.msg === "string" ? entry.msg : "?";
@@ -75,6 +77,11 @@ export class HubProcess {
     });
     // Observed by ready(); this only keeps an early crash from also being an unhandled rejection.
     this.started.catch(() => undefined);
+  }
+
+  /** Calls `listener` with every pino line the child writes from now on (the email bench follows the IMAP intake). */
+  onLog(listener: (entry: Record<string, unknown>) => void): void {
+    this.logListeners.push(listener);
   }
 
   get pid(): number {

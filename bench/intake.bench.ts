@@ -3,20 +3,29 @@
  * (PGlite + in-process queue) and the scale-out mode (PostgreSQL + Redis), against the floor of this machine.
  * See bench/README.md for what is measured, how, and the knobs.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
-import { Queue } from "bullmq";
 import pg from "pg";
-import { loadConfigOrThrow } from "../core/config/load-config";
-import { migrateOnly } from "../core/db/database";
 import { acquireEmbeddedLock } from "../core/db/embedded-lock";
-import { benchConfigYaml } from "./bench-config";
-import { readProfiles, selfTimeByOrigin } from "./cpu-profile";
+import { migrateOnly } from "../core/db/database";
+import {
+  BenchFailure,
+  Cleanup,
+  cleanUpOnSignals,
+  describe,
+  log,
+  migrateEmbedded,
+  obliterate,
+  resultsHeader,
+  runModes,
+  serverProcesses,
+  summarizeProfiles,
+  writeSetup,
+  type CpuProfiles,
+} from "./bench-run";
 import { measureFloor, type FloorResult } from "./floor";
 import { HubProcess } from "./hub-process";
 import { loadProblems, MessageSource, round, runAutocannon, runPaced, type LoadResult } from "./load";
@@ -30,34 +39,6 @@ const TARGETS = {
   postgresP99Ms: 50,
   embeddedThroughput: 100,
 };
-
-/** Stops what the bench started, newest first, whatever happened before. */
-class Cleanup {
-  private readonly tasks: { label: string; run: () => Promise<unknown> }[] = [];
-  add(label: string, run: () => Promise<unknown>): void {
-    this.tasks.push({ label, run });
-  }
-  async run(): Promise<void> {
-    for (let task = this.tasks.pop(); task; task = this.tasks.pop()) {
-      try {
-        await task.run();
-      } catch (error) {
-        log(`cleanup: ${task.label} failed: ${describe(error)}`);
-      }
-    }
-  }
-}
-
-/** Something broke (as opposed to a target missed): the bench exits non-zero. */
-class BenchFailure extends Error {}
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Where the intake log stands; `processed` is null when the mode cannot count cheaply (embedded, over HTTP). */
 interface Progress {
@@ -163,7 +144,7 @@ interface ModeResult {
   integrity: Integrity;
   hubWarnings: Record<string, Record<string, number>>;
   /** BENCH_CPU_PROF=1: each hub process's self time by origin, % of its samples. */
-  cpuProfiles?: Record<string, { file: string; selfTimePercent: Record<string, number> }>;
+  cpuProfiles?: CpuProfiles;
   perMessage?: Record<string, number>;
   floor?: FloorResult & { ratio: number; quietBefore: QuietReading };
 }
@@ -172,47 +153,19 @@ async function main(): Promise<number> {
   const options = readOptions();
   const startedAt = new Date();
   const cleanup = new Cleanup();
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    log(`${signal}: stopping everything the bench started`);
-    void cleanup.run().finally(() => process.exit(130));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  cleanUpOnSignals(cleanup);
 
   const versions = options.modes.includes("postgres")
     ? await serverVersions(options.postgresAdminUrl, options.redisUrl)
     : { postgres: null, redis: null };
   log(`modes ${options.modes.join(", ")}; ${cpus().length} cores; node ${process.version}`);
 
-  const results: ModeResult[] = [];
-  const problems: string[] = [];
-  for (const mode of options.modes) {
-    try {
-      log(`--- ${mode} ---`);
-      results.push(mode === "embedded" ? await benchEmbedded(options, cleanup) : await benchPostgres(options, cleanup));
-    } catch (error) {
-      const message = describe(error);
-      problems.push(`${mode}: ${message.length > 2000 ? `${message.slice(0, 2000)} …` : message}`);
-      log(`${mode} FAILED: ${describe(error)}`);
-      if (!(error instanceof BenchFailure) && error instanceof Error && error.stack)
-        process.stderr.write(`${error.stack}\n`);
-    } finally {
-      await cleanup.run();
-    }
-  }
-
+  const { results, problems } = await runModes(options.modes, cleanup, (mode) =>
+    mode === "embedded" ? benchEmbedded(options, cleanup) : benchPostgres(options, cleanup),
+  );
   const rows = tableRows(results, options);
   const output = {
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    ok: problems.length === 0,
-    problems,
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, ...versions },
-    code: codeVersion(),
-    options: { ...options, postgresAdminUrl: withoutPassword(options.postgresAdminUrl) },
+    ...resultsHeader(startedAt, problems, versions, options),
     targets: TARGETS,
     table: rows,
     modes: results,
@@ -237,12 +190,7 @@ async function main(): Promise<number> {
 async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<ModeResult> {
   const setup = writeSetup(cleanup, options);
   const dataDir = path.join(setup.dir, "data");
-  const release = acquireEmbeddedLock(dataDir);
-  try {
-    await migrateOnly({ dataDir });
-  } finally {
-    release();
-  }
+  await migrateEmbedded(dataDir);
 
   const hub = new HubProcess(
     "start",
@@ -364,14 +312,7 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
     hubs,
     cpuWatch: {
       pids: { bench: [process.pid], serve: [serve.pid], worker: workerPids },
-      classify: (comm, cmdline) => {
-        if (comm === "redis-server") return "redis";
-        if (comm !== "postgres") return null;
-        // Client backends are titled "postgres: <cluster>: <user> <database> <host>(<port>) <state>"; other
-        // databases' backends belong to someone else. Server-wide processes (walwriter, checkpointer …) count as ours.
-        const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(cmdline);
-        return !backend || backend[1] === database.name ? "postgres" : null;
-      },
+      classify: serverProcesses(database.name),
     },
     assertAlive: () => hubs.forEach((hub) => hub.assertRunning()),
     progress: async () => {
@@ -795,63 +736,10 @@ async function collect(
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-function writeSetup(cleanup: Cleanup, options: BenchOptions) {
-  const dir = mkdtempSync(path.join(tmpdir(), "plaint-bench-"));
-  cleanup.add(`remove ${dir}`, () => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
-  // Kept after the run, for Chrome DevTools.
-  const profileDir = options.cpuProfile ? mkdtempSync(path.join(tmpdir(), "plaint-bench-cpuprofile-")) : null;
-  const secret = randomBytes(24).toString("hex");
-  const viewerKey = randomBytes(24).toString("hex");
-  const configPath = path.join(dir, "plaint.yaml");
-  writeFileSync(configPath, benchConfigYaml());
-  const env: Record<string, string> = {
-    PLAINT_CONFIG: configPath,
-    BENCH_WEBHOOK_SECRET: secret,
-    BENCH_VIEWER_KEY: viewerKey,
-  };
-  // The same loader the children use: a config problem shows here, once, instead of as a child's exit code.
-  loadConfigOrThrow(configPath, env);
-  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  return { dir, secret, viewerKey, env, profileDir, nodeArgs };
-}
-
-/** BENCH_CPU_PROF=1: what each (stopped) hub process spent its CPU on. */
-function summarizeProfiles(dir: string | null, hubs: readonly HubProcess[]): ModeResult["cpuProfiles"] {
-  if (!dir) return undefined;
-  const profiles = readProfiles(dir);
-  const summary: NonNullable<ModeResult["cpuProfiles"]> = {};
-  for (const hub of hubs) {
-    const found = profiles.get(hub.pid);
-    if (!found) {
-      log(`no CPU profile from ${hub.label} in ${dir}`);
-      continue;
-    }
-    const shares = selfTimeByOrigin(found.profile).slice(0, 10);
-    log(`CPU profile of ${hub.label} (${found.file}), self time by origin:`);
-    for (const [origin, share] of shares)
-      log(Number.isNaN(share) ? `  ${origin}` : `  ${share.toFixed(1).padStart(5)} %  ${origin}`);
-    const busy = shares.filter(([, share]) => !Number.isNaN(share));
-    summary[hub.label] = {
-      file: found.file,
-      selfTimePercent: Object.fromEntries(busy.map(([origin, share]) => [origin, round(share, 1)])),
-    };
-  }
-  return summary;
-}
-
 async function expectReady(baseUrl: string): Promise<void> {
   const response = await fetch(`${baseUrl}/readyz`);
   if (response.status !== 200)
     throw new BenchFailure(`${baseUrl}/readyz answered ${response.status}: ${await response.text()}`);
-}
-
-async function obliterate(redisUrl: string, name: string): Promise<void> {
-  const queue = new Queue(name, { connection: { url: redisUrl, maxRetriesPerRequest: null } });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-  }
 }
 
 interface DatabaseStats {
@@ -880,27 +768,6 @@ async function redisCommandCalls(url: string): Promise<{ total: number; scripts:
     if (match[1] === "evalsha" || match[1] === "eval") scripts += calls;
   }
   return { total, scripts };
-}
-
-/** Which code was measured: the commit, and the files that differed from it (dist/ is built from the tree). */
-function codeVersion(): { commit: string; changedFiles: string[] } {
-  const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" }).trim();
-  try {
-    const changed = git("status", "--porcelain", "--", "core", "connectors", "normalizers", "prisma")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => line.slice(3));
-    return { commit: git("rev-parse", "HEAD"), changedFiles: changed };
-  } catch {
-    return { commit: "unknown", changedFiles: [] };
-  }
-}
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
 }
 
 function tableRows(results: readonly ModeResult[], options: BenchOptions): TableRow[] {

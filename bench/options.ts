@@ -87,6 +87,35 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions 
   };
 }
 
+/** The email bench's knobs: the shared ones (modes, servers, workers, quiet machine, stall timeout) plus its own. */
+export interface EmailBenchOptions extends BenchOptions {
+  /** BENCH_EMAIL_N: mails in each mode's folder. */
+  emailMessages: number;
+  /** BENCH_EMAIL_BATCH: `imap.batchSize` in the bench's config; null leaves the connector's default. */
+  imapBatchSize: number | null;
+  /** BENCH_EMAIL_SEED: the generated mail set (senders, shapes, reply pairs) is a function of this. */
+  emailSeed: number;
+  /** BENCH_EMAIL_FILL: write the folder's Maildir directly (fast), or APPEND over IMAP (Dovecot fsyncs each mail). */
+  emailFill: "maildir" | "append";
+}
+
+export function readEmailOptions(env: NodeJS.ProcessEnv = process.env): EmailBenchOptions {
+  return {
+    ...readOptions(env),
+    emailMessages: int(env, "BENCH_EMAIL_N", 10_000, 1),
+    imapBatchSize: optionalInt(env, "BENCH_EMAIL_BATCH", 1) ?? null,
+    emailSeed: int(env, "BENCH_EMAIL_SEED", 20_260_101, 0),
+    emailFill: fillMethod(env["BENCH_EMAIL_FILL"]),
+  };
+}
+
+function fillMethod(raw: string | undefined): EmailBenchOptions["emailFill"] {
+  const value = (raw ?? "maildir").trim();
+  if (value !== "maildir" && value !== "append")
+    throw new Error(`BENCH_EMAIL_FILL: use maildir or append (got "${value}")`);
+  return value;
+}
+
 function pacedModes(raw: string | undefined): BenchMode[] {
   const value = (raw ?? "postgres").trim();
   if (value === "0" || value === "none") return [];

@@ -30,13 +30,16 @@ export function formatTable(rows: readonly TableRow[]): string {
   return [line(header), rule, ...cells.map(line)].join("\n");
 }
 
-/** Writes bench/results/intake-<ISO time>.json and bench/results/latest.json; returns the first path. */
-export function writeResults(results: unknown, startedAt: Date): string {
+/**
+ * Writes bench/results/<suite>-<ISO time>.json and the suite's latest copy (bench/results/latest.json for the
+ * intake bench, latest-<suite>.json for the others); returns the first path.
+ */
+export function writeResults(results: unknown, startedAt: Date, suite = "intake"): string {
   const folder = path.resolve(__dirname, "../../bench/results");
   mkdirSync(folder, { recursive: true });
   const text = `${JSON.stringify(results, null, 2)}\n`;
-  const file = path.join(folder, `intake-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  const file = path.join(folder, `${suite}-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, text);
-  writeFileSync(path.join(folder, "latest.json"), text);
+  writeFileSync(path.join(folder, suite === "intake" ? "latest.json" : `latest-${suite}.json`), text);
   return file;
 }
