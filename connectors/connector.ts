@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { z } from "zod";
 import type { Result } from "../core/result";
 import type { SignatureVerdict } from "../core/security/hmac-signature";
-import type { CanonicalMessage, Channel } from "../normalizers/canonical-message";
+import type { CanonicalMessage, Channel, ThreadHints } from "../normalizers/canonical-message";
 
 /** An HTTP request as a connector sees it: the exact bytes, for signatures, and the headers. */
 export interface InboundRequest {
@@ -58,6 +58,8 @@ export interface ConnectorDefinition<Config extends { id: string }> {
   configSchema: z.ZodType<Config>;
   /** For connectors that are sent HTTP requests (webhooks); mail is fetched by a poller instead. */
   http?: HttpIntake<Config>;
+  /** Replies to customers on this connector's channels; email has its own (threading headers, SMTP). */
+  reply?: ReplyChannel<Config>;
   /** What the pipeline does for this connector's messages beyond placing them; absent: nothing more. */
   ingestPolicy?(config: Config): IngestPolicy;
   /** Turns one stored intake item into canonical messages (asynchronous where the parser is, as for MIME). */
@@ -91,6 +93,39 @@ export interface IngestPolicy {
   acknowledgement?: string;
   /** A permanent delivery failure reported through this connector blocks the address for this many days. */
   undeliverableDays: number;
+}
+
+/** A reply on a case, as a connector's sender gets it. */
+export interface OutboundReply {
+  /** Our message's id: the same on every retry, so it can serve as the vendor's idempotency key. */
+  messageId: string;
+  channel: Channel;
+  /** The customer on that channel: an E.164 number, a WhatsApp number, a page-scoped id, a Slack user id. */
+  to: string;
+  text: string;
+  automatic: boolean;
+  /** The channel's id of the customer's latest message, for vendors that thread or quote replies. */
+  inReplyTo?: string;
+  /** That message's own thread hints (a Slack reply goes into the thread the customer's message is in). */
+  answeredThread?: ThreadHints;
+  /** The chat the customer wrote in (a Slack channel, a pair of numbers). */
+  conversationId?: string;
+}
+
+/** How a connector answers customers on its channel(s). */
+export interface ReplyChannel<Config> {
+  /** The canonical channels it sends on (Twilio: sms and whatsapp; Meta: whatsapp, messenger, instagram). */
+  channels: readonly Channel[];
+  /**
+   * Hours after the customer's last message during which free text may be sent (WhatsApp and Meta: 24), or
+   * undefined for no limit. Outside it the reply is not sent and the case says why.
+   */
+  customerWindowHours?(config: Config, channel: Channel): number | undefined;
+  /**
+   * Sends the reply; returns the vendor's id of the sent message, which its status callbacks will name. Throws
+   * PermanentSideEffectError when no retry can help, anything else to be retried by the outbox.
+   */
+  send(config: Config, reply: OutboundReply): Promise<{ externalId: string }>;
 }
 
 /** Identity factory: keeps the config type flowing from the zod schema into every function. */

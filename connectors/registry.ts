@@ -1,6 +1,9 @@
 import type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "../core/config/connectors.schema";
 import type { ConnectorDefinition } from "./connector";
 import { emailConnector } from "./email/email.connector";
+import { metaConnector } from "./meta/meta.connector";
+import { slackCustomerConnector } from "./slack-customer/slack-customer.connector";
+import { twilioConnector } from "./twilio/twilio.connector";
 import { webhookConnector } from "./webhook/webhook.connector";
 
 /** A validated connector entry of the config, any type. */
@@ -13,6 +16,9 @@ export type AnyConnectorConfig = ConnectorConfig;
 export const connectorRegistry = {
   webhook: webhookConnector,
   email: emailConnector,
+  twilio: twilioConnector,
+  meta: metaConnector,
+  "slack-customer": slackCustomerConnector,
 } satisfies { [Type in ConnectorType]: ConnectorDefinition<ConnectorConfigOf<Type>> };
 
 /** The definition that handles a configured connector. */

@@ -13,6 +13,9 @@ import { createIntakeHandler, ingestSettings } from "./pipeline/process-intake";
 import { startMailboxPollers } from "./pollers/mailbox-pollers";
 import { OutboxDispatcher } from "./outbox/outbox-dispatcher";
 import { createEmailReplyHandler } from "../connectors/email/email-reply.handler";
+import type { AnyConnectorConfig } from "../connectors/registry";
+import { chatReplyChannels, createChatReplyHandler } from "./outbox/chat-reply.handler";
+import type { OutboxHandler } from "./outbox/outbox-dispatcher";
 import type { ConnectorConfigOf } from "./config/connectors.schema";
 import { BullmqQueue } from "./queue/bullmq-queue";
 import { InProcessQueue } from "./queue/in-process-queue";
@@ -96,13 +99,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     sweep.unref();
     // Mailboxes are read where the workers run; in scale-out an advisory lock picks one process per mailbox.
     pollers = startMailboxPollers({ config, database, databaseUrl: env.databaseUrl, queue, logger });
-    const mailboxes = config.connectors.filter((c): c is ConnectorConfigOf<"email"> => c.type === "email");
     outbox = new OutboxDispatcher({
       database,
       logger,
-      handlers: mailboxes.some((mailbox) => mailbox.smtp)
-        ? { "reply:email": createEmailReplyHandler(database, mailboxes) }
-        : {},
+      handlers: replyHandlers(database, config.connectors),
     });
     outbox.start();
   }
@@ -146,4 +146,14 @@ async function requeueStranded(
   } catch (error) {
     logger.warn({ reason: describeError(error) }, "stranded-intake sweep failed; it runs again later");
   }
+}
+
+/** One outbox handler per channel a reply can go out on: `reply:email`, `reply:sms`, `reply:whatsapp`, … */
+function replyHandlers(database: Database, connectors: readonly AnyConnectorConfig[]): Record<string, OutboxHandler> {
+  const handlers: Record<string, OutboxHandler> = {};
+  const mailboxes = connectors.filter((c): c is ConnectorConfigOf<"email"> => c.type === "email");
+  if (mailboxes.some((mailbox) => mailbox.smtp)) handlers["reply:email"] = createEmailReplyHandler(database, mailboxes);
+  const chat = createChatReplyHandler(database, connectors);
+  for (const channel of chatReplyChannels(connectors)) handlers[`reply:${channel}`] = chat;
+  return handlers;
 }

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { emailConnectorConfigSchema } from "../../connectors/email/email.schema";
+import { metaConnectorConfigSchema } from "../../connectors/meta/meta.schema";
+import { slackCustomerConnectorConfigSchema } from "../../connectors/slack-customer/slack-customer.schema";
+import { twilioConnectorConfigSchema } from "../../connectors/twilio/twilio.schema";
 import { webhookConnectorConfigSchema } from "../../connectors/webhook/webhook.schema";
 
 /**
  * Every connector `type` the config accepts. Adding one here without a schema in {@link connectorConfigSchemas}
  * (or the other way round) is a compile error.
  */
-export const CONNECTOR_TYPES = ["webhook", "email"] as const;
+export const CONNECTOR_TYPES = ["webhook", "email", "twilio", "meta", "slack-customer"] as const;
 
 /** The `type` of a connector entry in the config. */
 export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
@@ -22,6 +25,9 @@ type ConnectorSchemaFor<T extends ConnectorType> = z.ZodType<{ id: string; type:
 export const connectorConfigSchemas = {
   webhook: webhookConnectorConfigSchema,
   email: emailConnectorConfigSchema,
+  twilio: twilioConnectorConfigSchema,
+  meta: metaConnectorConfigSchema,
+  "slack-customer": slackCustomerConnectorConfigSchema,
 } satisfies { [T in ConnectorType]: ConnectorSchemaFor<T> };
 
 type AnyConnectorConfigSchema = (typeof connectorConfigSchemas)[ConnectorType];

@@ -74,6 +74,7 @@ describe("loadConfig with a single file", () => {
         apiKeys: [{ name: "admin", key: "abcdefghijklmnop", role: "admin" }],
         teams: [{ id: "support", name: "Support" }],
         routing: { defaultTeam: "support" },
+        cases: { replyToClosed: "new-case", reopenWithinDays: 30, subjectMatch: { enabled: false, windowHours: 72 } },
         taxonomy: { categories: [] },
         connectors: [
           {
@@ -135,7 +136,7 @@ describe("loadConfig with a single file", () => {
         1,
         "extra",
         'unknown section "extra"',
-        "remove it; allowed sections here: server, apiKeys, teams, routing, taxonomy, connectors, destinations, pipeline",
+        "remove it; allowed sections here: server, apiKeys, teams, routing, cases, taxonomy, connectors, destinations, pipeline",
       ),
     ]);
   });
@@ -234,8 +235,8 @@ describe("loadConfig with a single file", () => {
         12,
         11,
         "connectors[0].type",
-        "Invalid discriminator value. Expected 'webhook' | 'email'",
-        "use one of webhook, email",
+        "Invalid discriminator value. Expected 'webhook' | 'email' | 'twilio' | 'meta' | 'slack-customer'",
+        "use one of webhook, email, twilio, meta, slack-customer",
       ),
     ]);
     const missing = write({ "missing.yaml": variant({ 12: null }) });
@@ -246,7 +247,7 @@ describe("loadConfig with a single file", () => {
         5,
         "connectors[0].type",
         'missing required key "type"',
-        'add "type:" to this mapping (one of webhook, email)',
+        'add "type:" to this mapping (one of webhook, email, twilio, meta, slack-customer)',
       ),
     ]);
   });

@@ -6,6 +6,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import type { JobQueue } from "../queue/job-queue";
 import { createAuthenticator } from "./auth";
+import { chatReplyChannels } from "../outbox/chat-reply.handler";
 import { caseMessagesRouter } from "./case-messages.route";
 import { casesRouter } from "./cases.routes";
 import { errorHandler, sendError } from "./http-errors";
@@ -67,9 +68,11 @@ export function createApp(deps: AppDependencies): Express {
   return app;
 }
 
-/** Email can be answered when some mailbox has an SMTP server; other channels' replies come with their issues. */
+/** Email can be answered when some mailbox has an SMTP server; chats when a connector of theirs can send. */
 function replyChannels(config: PlaintConfig): ReadonlySet<string> {
-  return new Set(config.connectors.some((connector) => connector.type === "email" && connector.smtp) ? ["email"] : []);
+  const channels = new Set<string>(chatReplyChannels(config.connectors));
+  if (config.connectors.some((connector) => connector.type === "email" && connector.smtp)) channels.add("email");
+  return channels;
 }
 
 function check(result: PromiseSettledResult<void>): string {

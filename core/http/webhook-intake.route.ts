@@ -65,7 +65,9 @@ function inboundRequest(deps: Pick<IntakeRouteDependencies, "publicUrl">, req: R
     const first = Array.isArray(value) ? value[0] : value;
     if (typeof first === "string") query[name] = first;
   }
-  const base = deps.publicUrl ? deps.publicUrl.replace(/\/+$/, "") : `${req.protocol}://${req.get("host") ?? "localhost"}`;
+  const base = deps.publicUrl
+    ? deps.publicUrl.replace(/\/+$/, "")
+    : `${req.protocol}://${req.get("host") ?? "localhost"}`;
   return {
     rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     headers: req.headers,

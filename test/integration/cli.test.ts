@@ -75,6 +75,79 @@ describe("plaint CLI", () => {
     });
   });
 
+  it("parse --channel twilio|meta|slack reads raw vendor bodies without a connector configured", () => {
+    const form = path.join(dir, "sms.form");
+    writeFileSync(form, "MessageSid=SM0001&From=%2B447700900123&To=%2B441632960000&Body=Charged+twice&NumMedia=0");
+    const meta = path.join(dir, "whatsapp.json");
+    writeFileSync(
+      meta,
+      JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [
+          {
+            id: "WABA1",
+            changes: [
+              {
+                field: "messages",
+                value: {
+                  messaging_product: "whatsapp",
+                  metadata: { display_phone_number: "15550001111", phone_number_id: "PN1" },
+                  contacts: [{ profile: { name: "Ana" }, wa_id: "447700900123" }],
+                  messages: [
+                    {
+                      from: "447700900123",
+                      id: "wamid.A1",
+                      timestamp: "1764000000",
+                      type: "text",
+                      text: { body: "Hi" },
+                    },
+                    {
+                      from: "447700900123",
+                      id: "wamid.A2",
+                      timestamp: "1764000001",
+                      type: "text",
+                      text: { body: "?" },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const slack = path.join(dir, "slack.json");
+    writeFileSync(
+      slack,
+      JSON.stringify({
+        type: "event_callback",
+        team_id: "T1",
+        event_id: "Ev1",
+        event: { type: "message", channel: "C1", user: "U1", text: "Invoice wrong", ts: "1764000000.000100" },
+      }),
+    );
+    const parsed = (channel: string, file: string) => {
+      const result = plaint(["parse", "--channel", channel, file], { PLAINT_CONFIG: configPath });
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout) as unknown;
+    };
+    expect(parsed("twilio", form)).toMatchObject({
+      channel: "sms",
+      externalId: "SM0001",
+      from: { phone: "+447700900123" },
+      text: "Charged twice",
+    });
+    expect(parsed("meta", meta)).toMatchObject([
+      { channel: "whatsapp", externalId: "wamid.A1", from: { phone: "+447700900123", name: "Ana" }, text: "Hi" },
+      { channel: "whatsapp", externalId: "wamid.A2", text: "?" },
+    ]);
+    expect(parsed("slack", slack)).toMatchObject({
+      channel: "slack",
+      externalId: "C1:1764000000.000100",
+      text: "Invoice wrong",
+    });
+  });
+
   it("db migrate then replay --failed re-runs failed items in embedded mode", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "plaint-cli-"));
     const env = { PLAINT_CONFIG: configPath, PLAINT_DATA_DIR: dataDir };

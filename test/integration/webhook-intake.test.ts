@@ -213,7 +213,7 @@ describe("webhook intake on the embedded hub", () => {
           method: "POST",
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
           body: JSON.stringify(body),
-        }).then(async (response) => ({ status: response.status, json: (await response.json()) }));
+        }).then(async (response) => ({ status: response.status, json: await response.json() }));
       expect((await post(viewerKey, { text: "hi" })).status).toBe(403);
       expect(await post(adminKey, { text: " " })).toStrictEqual({
         status: 400,

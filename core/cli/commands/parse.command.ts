@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { emailParsingSchema } from "../../../connectors/email/email.schema";
 import { connectorFor, type AnyConnectorConfig } from "../../../connectors/registry";
-import { normalizeEmailMessage } from "../../../normalizers/email/email.normalizer";
+import { connectorTypeOfChannel, standaloneParsers } from "./standalone-parsers";
 import type { PlaintConfig } from "../../config/config.schema";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import { err, ok, type Result } from "../../result";
@@ -59,13 +58,12 @@ async function parseFile(
   } catch (error) {
     return err({ error: "unreadable_file", message: (error as Error).message });
   }
-  const channel = options.channel ?? (file.toLowerCase().endsWith(".eml") ? "email" : "webhook");
+  const named = options.channel ?? (file.toLowerCase().endsWith(".eml") ? "email" : "webhook");
+  const channel = connectorTypeOfChannel[named] ?? named;
   const connector = pickConnector(config, channel, options.connectorId);
-  if (channel === "email" && !connector.ok && !options.connectorId) {
-    // Any mail can be parsed without a mailbox configured: the default parsing settings apply.
-    return fromNormalizer(await normalizeEmailMessage(raw, emailParsingSchema.parse({}), new Date()), (message) => [
-      message,
-    ]);
+  const standalone = standaloneParsers[channel];
+  if (standalone && !connector.ok && !options.connectorId) {
+    return fromNormalizer(await standalone(raw), (messages) => messages);
   }
   if (!connector.ok) return connector;
   const stored =
