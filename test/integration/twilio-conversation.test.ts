@@ -162,5 +162,19 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
       "message_added",
     ]);
     expect(trail.at(-1)?.reason).toBe(`thread: conversation sms:+14155550100:${customer}`);
+
+    // STOP opts the number out: it opens no case, and the next reply is held with the reason on the case.
+    await inbound("SMin0004", "STOP");
+    await eventually(async () => (await prisma.identity.findFirstOrThrow({ where: { value: customer } })).optedOutAt);
+    await fetch(`http://127.0.0.1:${hub.port}/v1/cases/C-${kase.number}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "One more thing…" }),
+    });
+    const held = await eventually(() =>
+      prisma.caseEvent.findFirst({ where: { caseId: kase.id, type: "reply_not_sent" } }),
+    );
+    expect(held.reason).toMatch(new RegExp(`^\\${customer} opted out on `));
+    expect(await prisma.case.count({ where: { customerId: kase.customerId } })).toBe(2);
   });
 });
