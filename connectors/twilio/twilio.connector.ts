@@ -4,7 +4,13 @@ import { parseConversationId } from "../../normalizers/twilio/twilio-address";
 import { normalizeTwilio } from "../../normalizers/twilio/twilio.normalizer";
 import { defineConnector, headerValue } from "../connector";
 import { verifyTwilioSignature } from "./twilio-signature";
-import { createTwilioSender, type TwilioSender } from "./twilio-sender";
+import { RecipientOptedOutError } from "../../core/outbox/outbox-dispatcher";
+import {
+  createTwilioSender,
+  TwilioRejectedError,
+  twilioUnsubscribedRecipient,
+  type TwilioSender,
+} from "./twilio-sender";
 import { twilioConnectorConfigSchema, type TwilioConnectorConfig } from "./twilio.schema";
 
 /**
@@ -57,13 +63,20 @@ export const twilioConnector = defineConnector({
       // From the number the customer wrote to, so the answer lands in the same SMS thread or WhatsApp chat.
       const chat = reply.conversationId ? parseConversationId(reply.conversationId) : null;
       const statusCallbackUrl = config.statusCallbackUrl ?? config.webhookUrl;
-      return senderFor(config).send({
-        channel: reply.channel === "whatsapp" ? "whatsapp" : "sms",
-        to: reply.to,
-        text: reply.text,
-        ...(chat && { from: chat.ours }),
-        ...(statusCallbackUrl && { statusCallbackUrl }),
-      });
+      return senderFor(config)
+        .send({
+          channel: reply.channel === "whatsapp" ? "whatsapp" : "sms",
+          to: reply.to,
+          text: reply.text,
+          ...(chat && { from: chat.ours }),
+          ...(statusCallbackUrl && { statusCallbackUrl }),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof TwilioRejectedError && error.twilioCode === twilioUnsubscribedRecipient) {
+            throw new RecipientOptedOutError(`Twilio ${twilioUnsubscribedRecipient}: ${error.message}`);
+          }
+          throw error;
+        });
     },
   },
 

@@ -1,7 +1,7 @@
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
 import type { Channel, ThreadHints } from "../../normalizers/canonical-message";
 import type { Database } from "../db/database";
-import { PermanentSideEffectError, type OutboxHandler } from "./outbox-dispatcher";
+import { PermanentSideEffectError, RecipientOptedOutError, type OutboxHandler } from "./outbox-dispatcher";
 
 /** The channels a configured connector can answer on, other than email (which has its own handler). */
 export function chatReplyChannels(connectors: readonly AnyConnectorConfig[]): Set<Channel> {
@@ -58,7 +58,7 @@ export function createChatReplyHandler(database: Database, connectors: readonly 
       );
     }
 
-    const sent = await reply.send(connector, {
+    const sending = reply.send(connector, {
       messageId: outbound.id,
       channel,
       to: recipient.value,
@@ -67,6 +67,14 @@ export function createChatReplyHandler(database: Database, connectors: readonly 
       ...(answered.externalId && { inReplyTo: answered.externalId }),
       answeredThread: answered.thread as unknown as ThreadHints,
       ...(answered.conversationId && { conversationId: answered.conversationId }),
+    });
+    const sent = await sending.catch(async (error: unknown) => {
+      // The vendor knows of an opt-out we missed (sent from another system, or before Plaint): record it.
+      if (error instanceof RecipientOptedOutError) {
+        await database.prisma.identity.update({ where: { id: recipient.id }, data: { optedOutAt: now } });
+        await refuse(`${recipient.value} opted out (${error.message})`);
+      }
+      throw error;
     });
     await database.prisma.$transaction([
       database.prisma.message.update({

@@ -5,7 +5,12 @@ import { backoffDelay } from "../queue/backoff";
 
 /** A side effect's failure that no retry can fix (a rejected recipient, a refused request). */
 export class PermanentSideEffectError extends Error {
-  override readonly name = "PermanentSideEffectError";
+  override readonly name: string = "PermanentSideEffectError";
+}
+
+/** The vendor refused a message because the recipient opted out (Twilio 21610): nothing more is sent to them. */
+export class RecipientOptedOutError extends PermanentSideEffectError {
+  override readonly name = "RecipientOptedOutError";
 }
 
 export interface OutboxRow {

@@ -177,4 +177,33 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     expect(held.reason).toMatch(new RegExp(`^\\${customer} opted out on `));
     expect(await prisma.case.count({ where: { customerId: kase.customerId } })).toBe(2);
   });
+
+  it("records an opt-out Twilio knows of (21610) and holds the reply", async () => {
+    if (!hub || !nock) return;
+    const prisma = hub.database.prisma;
+    const other = "+447700900456";
+    await post({
+      MessageSid: "SMin0100",
+      AccountSid: accountSid,
+      From: other,
+      To: "+14155550100",
+      Body: "Where is my parcel?",
+      NumMedia: "0",
+    });
+    const message = await eventually(() => prisma.message.findFirst({ where: { externalId: "SMin0100" } }));
+    const kase = await prisma.case.findUniqueOrThrow({ where: { id: message.caseId } });
+    nock("https://api.twilio.com")
+      .post(`/2010-04-01/Accounts/${accountSid}/Messages.json`)
+      .reply(400, { code: 21610, message: "Attempt to send to unsubscribed recipient", status: 400 });
+    await fetch(`http://127.0.0.1:${hub.port}/v1/cases/C-${kase.number}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ text: "It is on its way." }),
+    });
+    const held = await eventually(() =>
+      prisma.caseEvent.findFirst({ where: { caseId: kase.id, type: "reply_not_sent" } }),
+    );
+    expect(held.reason).toMatch(/^\+447700900456 opted out \(Twilio 21610: /);
+    expect((await prisma.identity.findFirstOrThrow({ where: { value: other } })).optedOutAt).not.toBeNull();
+  });
 });
