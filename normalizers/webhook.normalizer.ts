@@ -19,12 +19,25 @@ export function normalizeWebhook(
   mapping: WebhookMapping,
   receivedAt: Date,
 ): Result<CanonicalMessage, MappingProblem> {
-  let body: unknown;
+  const body = parseJson(rawBody);
+  return body.ok ? normalizeWebhookValue(body.value, mapping, receivedAt) : body;
+}
+
+/** Parses a body, or names the problem at the root. */
+export function parseJson(rawBody: string): Result<unknown, MappingProblem> {
   try {
-    body = JSON.parse(rawBody);
+    return ok(JSON.parse(rawBody) as unknown);
   } catch (error) {
     return err({ path: "", message: `body is not valid JSON (${(error as Error).message})` });
   }
+}
+
+/** As {@link normalizeWebhook}, for a body already parsed (a batch element, a preset's view). */
+export function normalizeWebhookValue(
+  body: unknown,
+  mapping: WebhookMapping,
+  receivedAt: Date,
+): Result<CanonicalMessage, MappingProblem> {
   if (body === null || typeof body !== "object")
     return err({ path: "", message: "body must be a JSON object or array" });
 

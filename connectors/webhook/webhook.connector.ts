@@ -1,12 +1,19 @@
 import { isTimestampFresh, verifyHmac } from "../../core/security/hmac-signature";
-import { err, ok } from "../../core/result";
-import { normalizeWebhook } from "../../normalizers/webhook.normalizer";
+import { ok } from "../../core/result";
+import { readStoredWebhook, readWebhookRequest, type WebhookReading } from "../../normalizers/webhook-batch";
 import { defineConnector, headerValue } from "../connector";
-import { webhookConnectorConfigSchema } from "./webhook.schema";
+import { webhookPresets } from "./webhook.presets";
+import {
+  resolvedMapping,
+  resolvedSignature,
+  webhookConnectorConfigSchema,
+  type WebhookConnectorConfig,
+} from "./webhook.schema";
 
 /**
- * Generic signed webhook: any system that can POST JSON with an HMAC header (web forms, in-house tools).
- * One request is one message; the mapping in config says where each canonical field is.
+ * Generic signed webhook: any system that can POST JSON with an HMAC header (web forms, in-house tools), or a
+ * known form tool through a preset (Typeform, Tally). One request is one message, or one per element of the
+ * array at `mapping.items`; the mapping in config says where each canonical field is.
  */
 export const webhookConnector = defineConnector({
   type: "webhook",
@@ -15,7 +22,7 @@ export const webhookConnector = defineConnector({
 
   http: {
     verify(config, request) {
-      const { signature } = config;
+      const signature = resolvedSignature(config);
       let signedPayload: Buffer = request.rawBody;
       if (signature.timestampHeader) {
         const timestamp = headerValue(request.headers, signature.timestampHeader);
@@ -35,15 +42,18 @@ export const webhookConnector = defineConnector({
     },
 
     accept(config, request) {
-      const rawBody = request.rawBody.toString("utf8");
-      const message = normalizeWebhook(rawBody, config.mapping, request.receivedAt);
-      if (!message.ok) return message;
-      return ok([{ externalId: message.value.externalId, rawBody }]);
+      const read = readWebhookRequest(request.rawBody.toString("utf8"), readingOf(config), request.receivedAt);
+      if (!read.ok) return read;
+      return ok(read.value.map(({ externalId, rawBody }) => ({ externalId, rawBody })));
     },
   },
 
   normalize(config, item) {
-    const message = normalizeWebhook(item.rawBody, config.mapping, item.receivedAt);
-    return message.ok ? ok([message.value]) : err(message.error);
+    return readStoredWebhook(item.rawBody, readingOf(config), item.receivedAt);
   },
 });
+
+function readingOf(config: WebhookConnectorConfig): WebhookReading {
+  const mapping = resolvedMapping(config);
+  return config.preset === undefined ? { mapping } : { mapping, view: webhookPresets[config.preset].view };
+}
