@@ -14,7 +14,11 @@ routing: { defaultTeam: support }
 export function benchConfigYaml(): string {
   return `# Written by bench/intake.bench.ts: one signed webhook connector, defaults everywhere else, no destinations.
 ${BASE}connectors:
-  - id: webform
+${WEBFORM}`;
+}
+
+/** The webhook connector `webform` (bench/load.ts MessageSource posts to it), as a `connectors:` list entry. */
+const WEBFORM = `  - id: webform
     type: webhook
     secret: \${BENCH_WEBHOOK_SECRET}
     signature: { header: X-Signature, algorithm: sha256, encoding: hex, prefix: "sha256=", timestampHeader: X-Timestamp }
@@ -23,6 +27,50 @@ ${BASE}connectors:
       text: /message
       subject: /subject
       from: { email: /email, name: /name }
+`;
+
+/** The public URL the channels bench's hub believes it is reached at: Twilio signs it (server.publicUrl). */
+export const CHANNELS_PUBLIC_URL = "https://plaint-bench.example";
+
+/** Fixed ids of the channels bench's config, which bench/channel-sources.ts writes into its requests. */
+export const CHANNEL_IDS = {
+  twilioConnector: "twilio-bench",
+  twilioAccountSid: "AC0b3c4d5e6f708192a3b4c5d6e7f80912",
+  twilioNumber: "+14155550100",
+  metaConnector: "meta-bench",
+  slackConnector: "slack-bench",
+  slackChannel: "C0BENCHCHAN",
+  slackOurTeam: "T0BENCHOURS",
+  slackBotUser: "U0BENCHBOT",
+} as const;
+
+/**
+ * The channels bench's configuration: the webhook connector above plus one Twilio, one Meta and one Slack customer
+ * connector, `server.publicUrl` set (Twilio signs the URL it called), defaults everywhere else, no destinations.
+ * Secrets come from variables the bench passes to its children (see `writeSetup`'s `extraEnv`).
+ */
+export function channelsBenchConfigYaml(): string {
+  const ids = CHANNEL_IDS;
+  return `# Written by bench/channels.bench.ts: one connector per messaging channel, defaults everywhere else.
+${BASE}server: { publicUrl: ${CHANNELS_PUBLIC_URL} }
+connectors:
+${WEBFORM}  - id: ${ids.twilioConnector}
+    type: twilio
+    accountSid: ${ids.twilioAccountSid}
+    authToken: \${BENCH_TWILIO_AUTH_TOKEN}
+    numbers: ["${ids.twilioNumber}"]
+  - id: ${ids.metaConnector}
+    type: meta
+    appSecret: \${BENCH_META_APP_SECRET}
+    verifyToken: plaint-bench-verify
+  - id: ${ids.slackConnector}
+    type: slack-customer
+    signingSecret: \${BENCH_SLACK_SIGNING_SECRET}
+    botToken: \${BENCH_SLACK_BOT_TOKEN}
+    botUserId: ${ids.slackBotUser}
+    teamId: ${ids.slackOurTeam}
+    channels:
+      - { channel: ${ids.slackChannel}, customer: Bench Customer Co }
 `;
 }
 

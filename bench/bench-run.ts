@@ -16,7 +16,7 @@ import { benchConfigYaml } from "./bench-config";
 import { readProfiles, selfTimeByOrigin } from "./cpu-profile";
 import type { HubProcess } from "./hub-process";
 import { round } from "./load";
-import type { BenchMode, BenchOptions } from "./options";
+import type { BenchOptions } from "./options";
 
 /** Stops what the bench started, newest first, whatever happened before. */
 export class Cleanup {
@@ -46,6 +46,20 @@ export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Runs a bench's `main` and exits with its code, or 1 when it threw. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      log(`FAILED: ${describe(error)}`);
+      if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
 /** Ctrl-C or SIGTERM: stop everything the bench started, then exit 130 (a second signal exits at once). */
 export function cleanUpOnSignals(cleanup: Cleanup): void {
   let interrupted = false;
@@ -63,10 +77,10 @@ export function cleanUpOnSignals(cleanup: Cleanup): void {
  * Runs `bench` for each mode in turn and cleans up after each. A mode that throws becomes a problem (the run then
  * exits non-zero) and the next mode still runs.
  */
-export async function runModes<R>(
-  modes: readonly BenchMode[],
+export async function runModes<M extends string, R>(
+  modes: readonly M[],
   cleanup: Cleanup,
-  bench: (mode: BenchMode) => Promise<R>,
+  bench: (mode: M) => Promise<R>,
   label = "",
 ): Promise<{ results: R[]; problems: string[] }> {
   const results: R[] = [];

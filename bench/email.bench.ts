@@ -4,13 +4,11 @@
  * Redis). Each mode gets a fresh folder holding BENCH_EMAIL_N generated mails; the clock runs from the hub's start
  * until the last of them is processed. See bench/README.md.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
-import { migrateOnly } from "../core/db/database";
 import { acquireEmbeddedLock } from "../core/db/embedded-lock";
 import { emailBenchConfigYaml } from "./bench-config";
 import {
@@ -18,9 +16,9 @@ import {
   Cleanup,
   cleanUpOnSignals,
   describe,
+  runMain,
   log,
   migrateEmbedded,
-  obliterate,
   resultsHeader,
   runModes,
   serverProcesses,
@@ -36,9 +34,10 @@ import { EMAIL_TARGETS, emailTableRows, type EmailModeResult } from "./email-rep
 import { HubProcess } from "./hub-process";
 import { round } from "./load";
 import { readEmailOptions, type BenchMode, type EmailBenchOptions } from "./options";
-import { formatTable, writeResults } from "./report";
+import { finishRun } from "./report";
 import { startCpuMonitor, waitForQuiet, type CpuWatch } from "./resources";
-import { createBenchPostgres, serverVersions, withRedis } from "./services";
+import { freshStorage } from "./scale-out";
+import { serverVersions } from "./services";
 
 /** What the wait loop can see while the hubs run. */
 interface Progress {
@@ -97,12 +96,7 @@ async function main(): Promise<number> {
     table: rows,
     modes: results,
   };
-  const file = writeResults(output, startedAt, "email");
-  process.stdout.write(`\n${formatTable(rows)}\n\n`);
-  if (problems.length > 0)
-    process.stdout.write(`BROKEN:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
-  process.stdout.write(`results: ${path.relative(process.cwd(), file)} (and bench/results/latest-email.json)\n`);
-  return problems.length === 0 ? 0 : 1;
+  return finishRun(output, rows, startedAt, { suite: "email", problems });
 }
 
 async function benchMode(
@@ -216,28 +210,12 @@ async function benchPostgres(
   baseEnv: Record<string, string>,
   cleanup: Cleanup,
 ): Promise<EmailModeResult> {
-  const database = await createBenchPostgres(options.postgresAdminUrl);
-  cleanup.add(`drop database ${database.name}`, () => database.drop());
-  await withRedis(options.redisUrl, async (redis) => void (await redis.ping()));
-  await migrateOnly({ databaseUrl: database.url, dataDir: setup.dir });
-  const queueName = `plaint-bench-${randomUUID()}`;
-  cleanup.add(`obliterate queue ${queueName}`, () => obliterate(options.redisUrl, queueName));
-  const env = {
-    ...baseEnv,
-    DATABASE_URL: database.url,
-    REDIS_URL: options.redisUrl,
-    PLAINT_QUEUE_NAME: queueName,
-    PLAINT_DATA_DIR: path.join(setup.dir, "data"),
-  };
+  const { database, queueName, env, query } = await freshStorage(options, cleanup, setup, baseEnv);
   // The API takes no part in email intake; it runs (started before the clock) because a deployment has it.
   const serve = new HubProcess("serve", env, "serve", setup.nodeArgs);
   cleanup.add("stop serve", () => serve.stop());
   await serve.ready();
   log(`plaint serve pid ${serve.pid}; database ${database.name}; queue ${queueName}`);
-
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  cleanup.add("close bench pg pool", () => pool.end());
-  const query: Query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
   const imap = { taken: 0 };
   const start = (): RunningMode => {
     const workers: HubProcess[] = [];
@@ -374,13 +352,4 @@ async function measure(options: EmailBenchOptions, n: number, start: () => Runni
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    log(`FAILED: ${describe(error)}`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -8,20 +8,17 @@ import { cpus } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { acquireEmbeddedLock } from "../core/db/embedded-lock";
-import { migrateOnly } from "../core/db/database";
 import {
   BenchFailure,
   Cleanup,
   cleanUpOnSignals,
-  describe,
+  runMain,
   log,
   migrateEmbedded,
   obliterate,
   resultsHeader,
   runModes,
-  serverProcesses,
   summarizeProfiles,
   writeSetup,
   type CpuProfiles,
@@ -30,23 +27,26 @@ import { measureFloor, type FloorResult } from "./floor";
 import { HubProcess } from "./hub-process";
 import { loadProblems, MessageSource, round, runAutocannon, runPaced, type LoadResult } from "./load";
 import { readOptions, type BenchMode, type BenchOptions } from "./options";
-import { formatTable, writeResults, type TableRow } from "./report";
-import { startCpuMonitor, waitForQuiet, type CpuWatch } from "./resources";
-import { createBenchPostgres, serverVersions, withRedis } from "./services";
+import { finishRun, otherCpuRow, type TableRow } from "./report";
+import { startCpuMonitor, waitForQuiet, type CpuWatch, type QuietReading } from "./resources";
+import {
+  connectorProgress,
+  drain,
+  expectReady,
+  perMessage,
+  serverCounters,
+  startScaleOut,
+  type Progress,
+  type Query,
+  type ThroughputResult,
+} from "./scale-out";
+import { serverVersions } from "./services";
 
 const TARGETS = {
   postgresThroughput: 1000,
   postgresP99Ms: 50,
   embeddedThroughput: 100,
 };
-
-/** Where the intake log stands; `processed` is null when the mode cannot count cheaply (embedded, over HTTP). */
-interface Progress {
-  pending: boolean;
-  processed: number | null;
-  /** Items that ended failed or rejected: the pipeline refused or gave up on them. */
-  failed: number;
-}
 
 interface ModeContext {
   mode: BenchMode;
@@ -75,12 +75,6 @@ interface Decomposition {
   workerOnly: { items: number; seconds: number; rate: number; cpuPercentOfOneCore: Record<string, number> };
 }
 
-interface QuietReading {
-  quiet: boolean;
-  otherPercent: number;
-  waitedMs: number;
-}
-
 /** One load phase with the CPU every process group used meanwhile (the throughput phase: until drained). */
 type PhaseRecord = LoadResult & {
   cpuPercentOfOneCore: Record<string, number>;
@@ -102,19 +96,6 @@ interface PhaseResults {
   slack: number;
   /** Highest CPU share other processes took during a measured phase, % of one core. */
   maxOtherCpu: number;
-}
-
-interface ThroughputResult {
-  messages: number;
-  connections: number;
-  /** 202s per second while posting. */
-  acceptRate: number;
-  /** N / (last processed_at − first post). */
-  endToEndRate: number;
-  endToEndSeconds: number;
-  /** The same from the bench's polling (coarser, an upper bound on the time). */
-  endToEndRateByPolling: number;
-  processedAfterLastAcceptMs: number;
 }
 
 interface Integrity {
@@ -170,18 +151,8 @@ async function main(): Promise<number> {
     table: rows,
     modes: results,
   };
-  const file = writeResults(output, startedAt);
-  process.stdout.write(`\n${formatTable(rows)}\n\n`);
   const disturbed = results.filter((result) => result.maxOtherCpu > options.quietPercent).map((result) => result.mode);
-  if (disturbed.length > 0) {
-    process.stdout.write(
-      `DISTURBED: other processes took CPU while ${disturbed.join(", ")} was measured; rerun on a quiet machine.\n`,
-    );
-  }
-  if (problems.length > 0)
-    process.stdout.write(`BROKEN:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
-  process.stdout.write(`results: ${path.relative(process.cwd(), file)} (and bench/results/latest.json)\n`);
-  return problems.length === 0 ? 0 : 1;
+  return finishRun(output, rows, startedAt, { disturbed, problems });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -263,46 +234,10 @@ async function benchEmbedded(options: BenchOptions, cleanup: Cleanup): Promise<M
 
 async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<ModeResult> {
   const setup = writeSetup(cleanup, options);
-  const database = await createBenchPostgres(options.postgresAdminUrl);
-  cleanup.add(`drop database ${database.name}`, () => database.drop());
-  await withRedis(options.redisUrl, async (redis) => void (await redis.ping()));
-  await migrateOnly({ databaseUrl: database.url, dataDir: setup.dir });
-  const queueName = `plaint-bench-${randomUUID()}`;
-  cleanup.add(`obliterate queue ${queueName}`, () => obliterate(options.redisUrl, queueName));
+  const scaleOut = await startScaleOut(options, cleanup, setup);
+  const { database, baseUrl, hubs, workers, serve, query } = scaleOut;
+  if (!options.decompose) await scaleOut.startWorkers();
 
-  const env = {
-    ...setup.env,
-    DATABASE_URL: database.url,
-    REDIS_URL: options.redisUrl,
-    PLAINT_QUEUE_NAME: queueName,
-    PLAINT_DATA_DIR: path.join(setup.dir, "data"),
-    PLAINT_WORKER_CONCURRENCY: String(options.workerConcurrency),
-  };
-  const serve = new HubProcess("serve", env, "serve", setup.nodeArgs);
-  cleanup.add("stop serve", () => serve.stop());
-  const hubs = [serve];
-  const workers: HubProcess[] = [];
-  const workerPids: number[] = [];
-  const port = await serve.ready();
-  const baseUrl = `http://127.0.0.1:${port ?? "?"}`;
-  await expectReady(baseUrl);
-  log(`plaint serve pid ${serve.pid} on ${baseUrl}; database ${database.name}; queue ${queueName}`);
-  const startWorkers = async () => {
-    for (let index = 0; index < options.workers; index++) {
-      const worker = new HubProcess("worker", env, `worker${index + 1}`, setup.nodeArgs);
-      cleanup.add(`stop ${worker.label}`, () => worker.stop());
-      workers.push(worker);
-      hubs.push(worker);
-      workerPids.push(worker.pid);
-    }
-    await Promise.all(workers.map((worker) => worker.ready()));
-    log(`${workers.length} plaint worker (pid ${workerPids.join(", ")}) x concurrency ${options.workerConcurrency}`);
-  };
-  if (!options.decompose) await startWorkers();
-
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  cleanup.add("close bench pg pool", () => pool.end());
-  const query = async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[];
   let polls = 0;
   const ctx: ModeContext = {
     mode: "postgres",
@@ -310,49 +245,32 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
     source: new MessageSource(setup.secret, `p${randomBytes(3).toString("hex")}`),
     options,
     hubs,
-    cpuWatch: {
-      pids: { bench: [process.pid], serve: [serve.pid], worker: workerPids },
-      classify: serverProcesses(database.name),
-    },
-    assertAlive: () => hubs.forEach((hub) => hub.assertRunning()),
-    progress: async () => {
+    cpuWatch: scaleOut.cpuWatch,
+    assertAlive: scaleOut.assertAlive,
+    progress: () => {
       polls++;
-      const [row] = await query<{ pending: number; processed: number; failed: number }>(
-        `SELECT count(*) FILTER (WHERE status IN ('received', 'processing'))::int AS pending,
-                count(*) FILTER (WHERE status = 'processed')::int AS processed,
-                count(*) FILTER (WHERE status IN ('failed', 'rejected'))::int AS failed
-           FROM intake_items WHERE connector_id = 'webform'`,
-      );
-      return { pending: (row?.pending ?? 0) > 0, processed: row?.processed ?? 0, failed: row?.failed ?? 0 };
+      return connectorProgress(query, "webform");
     },
     query,
-    ...(options.decompose ? { startWorkers } : {}),
+    ...(options.decompose ? { startWorkers: scaleOut.startWorkers } : {}),
   };
 
-  const statsBefore = {
-    db: await databaseStats(query, database.name),
-    redis: await redisCommandCalls(options.redisUrl),
-    polls,
-  };
+  let countersBefore = await serverCounters(query, database.name, options.redisUrl);
+  let pollsBefore = polls;
   const phases = await runPhases(ctx, async () => {
-    statsBefore.db = await databaseStats(query, database.name);
-    statsBefore.redis = await redisCommandCalls(options.redisUrl);
-    statsBefore.polls = polls;
+    countersBefore = await serverCounters(query, database.name, options.redisUrl);
+    pollsBefore = polls;
   });
   // PostgreSQL publishes a backend's counters when it has been idle for a moment; let the pools go idle first.
   await sleep(2000);
-  const dbAfter = await databaseStats(query, database.name);
-  const redisAfter = await redisCommandCalls(options.redisUrl);
-  const n = phases.throughput.completed;
+  const countersAfter = await serverCounters(query, database.name, options.redisUrl);
   // Each drain poll was one transaction of the bench's own; they are not the hub's.
-  const ownTransactions = polls - statsBefore.polls + 1;
-  const perMessage = {
-    pgTransactions: round((dbAfter.xact_commit - statsBefore.db.xact_commit - ownTransactions) / n, 2),
-    pgRowsInserted: round((dbAfter.tup_inserted - statsBefore.db.tup_inserted) / n, 2),
-    pgRowsUpdated: round((dbAfter.tup_updated - statsBefore.db.tup_updated) / n, 2),
-    redisCommands: round((redisAfter.total - statsBefore.redis.total) / n, 2),
-    redisScriptCalls: round((redisAfter.scripts - statsBefore.redis.scripts) / n, 2),
-  };
+  const perMessageCounts = perMessage(
+    countersBefore,
+    countersAfter,
+    phases.throughput.completed,
+    polls - pollsBefore + 1,
+  );
 
   for (const hub of hubs) await hub.stop();
   const cpuProfiles = summarizeProfiles(setup.profileDir, hubs);
@@ -415,7 +333,7 @@ async function benchPostgres(options: BenchOptions, cleanup: Cleanup): Promise<M
     integrity,
     hubWarnings: Object.fromEntries(hubs.map((hub) => [hub.label, Object.fromEntries(hub.warnings)])),
     ...(cpuProfiles ? { cpuProfiles } : {}),
-    perMessage,
+    perMessage: perMessageCounts,
     floor: { ...floor, ratio: round(throughput.endToEndRate / floor.insertAndEnqueue, 3), quietBefore: floorQuiet },
   };
 }
@@ -626,48 +544,6 @@ function load(ctx: ModeContext, phase: string) {
   return { baseUrl: ctx.baseUrl, phase, source: ctx.source };
 }
 
-/**
- * Waits until nothing is pending. Fails when a hub died, an item ended failed/rejected, or (PostgreSQL) the
- * processed count stood still for the stall timeout / (embedded, which cannot count over HTTP) the deadline passed.
- * @returns epoch ms when the queue was seen empty.
- */
-async function drain(ctx: ModeContext, label: string, phaseAccepted: number): Promise<number> {
-  const started = Date.now();
-  const stallMs = ctx.options.stallTimeoutS * 1000;
-  // Embedded: assume at least 10 msg/s, plus the stall allowance.
-  const deadline = started + stallMs + (phaseAccepted / 10) * 1000;
-  let lastProcessed = -1;
-  let lastChange = started;
-  for (;;) {
-    ctx.assertAlive();
-    const progress = await ctx.progress();
-    const now = Date.now();
-    if (progress.failed > 0)
-      throw new BenchFailure(`${label}: ${progress.failed} intake item(s) ended failed or rejected`);
-    if (!progress.pending) {
-      log(`${label}: drained ${round((now - started) / 1000, 1)} s after the last answer`);
-      return now;
-    }
-    if (progress.processed !== null) {
-      if (progress.processed !== lastProcessed) {
-        lastProcessed = progress.processed;
-        lastChange = now;
-      } else if (now - lastChange > stallMs) {
-        throw new BenchFailure(
-          `${label}: messages lost or stuck: processed count stayed at ${lastProcessed} for ${ctx.options.stallTimeoutS} s`,
-        );
-      }
-    } else if (now > deadline) {
-      throw new BenchFailure(
-        `${label}: messages lost or stuck: items still pending ${round((now - started) / 1000)} s after the last answer`,
-      );
-    }
-    await sleep(250);
-  }
-}
-
-type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
-
 /** Exact end-to-end figures from the intake log, and the check that every accepted message became one case. */
 async function collect(
   query: Query,
@@ -735,40 +611,6 @@ async function collect(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
-
-async function expectReady(baseUrl: string): Promise<void> {
-  const response = await fetch(`${baseUrl}/readyz`);
-  if (response.status !== 200)
-    throw new BenchFailure(`${baseUrl}/readyz answered ${response.status}: ${await response.text()}`);
-}
-
-interface DatabaseStats {
-  xact_commit: number;
-  tup_inserted: number;
-  tup_updated: number;
-}
-
-async function databaseStats(query: Query, name: string): Promise<DatabaseStats> {
-  const [row] = await query<DatabaseStats>(
-    `SELECT xact_commit::float8 AS xact_commit, tup_inserted::float8 AS tup_inserted, tup_updated::float8 AS tup_updated
-       FROM pg_stat_database WHERE datname = $1`,
-    [name],
-  );
-  return row ?? { xact_commit: 0, tup_inserted: 0, tup_updated: 0 };
-}
-
-/** Commands Redis has run since it started (server-wide: run the bench on a Redis nobody else is loading). */
-async function redisCommandCalls(url: string): Promise<{ total: number; scripts: number }> {
-  const info = await withRedis(url, (redis) => redis.info("commandstats"));
-  let total = 0;
-  let scripts = 0;
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-    const calls = Number(match[2]);
-    total += calls;
-    if (match[1] === "evalsha" || match[1] === "eval") scripts += calls;
-  }
-  return { total, scripts };
-}
 
 function tableRows(results: readonly ModeResult[], options: BenchOptions): TableRow[] {
   const rows: TableRow[] = [];
@@ -875,24 +717,9 @@ function tableRows(results: readonly ModeResult[], options: BenchOptions): Table
         pass: null,
       });
     }
-    rows.push({
-      mode,
-      metric: "other processes' CPU during measurement (max)",
-      value: `${result.maxOtherCpu} % of a core`,
-      target: `≤ ${options.quietPercent} % to trust`,
-      pass: null,
-    });
+    rows.push(otherCpuRow(mode, " (max)", result.maxOtherCpu, options.quietPercent));
   }
   return rows;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    log(`FAILED: ${describe(error)}`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

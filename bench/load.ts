@@ -1,4 +1,4 @@
-import http from "node:http";
+import http, { type IncomingHttpHeaders } from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { signHmac } from "../core/security/hmac-signature";
@@ -13,10 +13,23 @@ export interface SignedMessage {
 }
 
 /**
+ * What the load generators post: a fresh signed request per call, to one path, and the answer a correct hub gives.
+ * `checkAnswer` (optional) looks at each answer's body and headers too, and says what is wrong with it, or null.
+ */
+export interface RequestSource {
+  readonly path: string;
+  readonly expectedStatus: number;
+  next(phase: string): SignedMessage;
+  checkAnswer?(body: string, headers: Record<string, string | string[] | undefined>): string | null;
+}
+
+/**
  * Makes unique, signed webform complaints. Every id (and so every sender address) is new, so each message takes
  * the pipeline's heaviest common path: new customer, new identity, new case.
  */
-export class MessageSource {
+export class MessageSource implements RequestSource {
+  readonly path = WEBHOOK_PATH;
+  readonly expectedStatus = 202;
   private seq = 0;
   constructor(
     private readonly secret: string,
@@ -60,6 +73,11 @@ export interface LatencySummary {
 export interface LoadResult {
   tool: "autocannon" | "paced";
   phase: string;
+  /** The status every answer must have (the source's). */
+  expectedStatus: number;
+  /** Answers with that status whose body or headers were wrong (only when the source checks answers). */
+  wrongAnswers: number;
+  wrongAnswerSamples: string[];
   /** Epoch ms just before the first request. */
   startedAtMs: number;
   durationMs: number;
@@ -131,7 +149,7 @@ function peakPerWindow(startTimes: number[], windowMs: number): number {
 export interface AutocannonPhase {
   baseUrl: string;
   phase: string;
-  source: MessageSource;
+  source: RequestSource;
   connections: number;
   /** Fixed-rate run: requests/s over all connections, for `durationS`. */
   overallRate?: number;
@@ -150,13 +168,14 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
   const latencies: number[] = [];
   const starts: number[] = [];
   const statusCounts: Record<string, number> = {};
+  const answers = new AnswerCheck(options.source);
   const startedAtMs = Date.now();
   const t0 = performance.now();
   let lastResponseAt: number | undefined;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${options.baseUrl}${WEBHOOK_PATH}`,
+        url: `${options.baseUrl}${options.source.path}`,
         method: "POST",
         connections: options.connections,
         ...(options.overallRate !== undefined
@@ -168,11 +187,17 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
         requests: [
           {
             method: "POST",
-            path: WEBHOOK_PATH,
+            path: options.source.path,
             setupRequest: (request) => {
               const message = options.source.next(options.phase);
               return { ...request, body: message.body, headers: message.headers };
             },
+            ...(options.source.checkAnswer
+              ? {
+                  onResponse: (status: number, body: string, _context: object, headers?: IncomingHttpHeaders) =>
+                    answers.check(status, body, headers ?? {}),
+                }
+              : {}),
           },
         ],
       },
@@ -185,6 +210,7 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
         resolve({
           tool: "autocannon",
           phase: options.phase,
+          ...answers.summary(),
           startedAtMs,
           durationMs: round(durationMs),
           sent: result.requests.sent,
@@ -212,7 +238,7 @@ export function runAutocannon(options: AutocannonPhase): Promise<LoadResult> {
 export interface PacedPhase {
   baseUrl: string;
   phase: string;
-  source: MessageSource;
+  source: RequestSource;
   rate: number;
   durationS: number;
   maxSockets: number;
@@ -228,7 +254,8 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
   // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout: otherwise a request can be
   // written to a socket the server is closing at that moment (ECONNRESET), a client-side race, not a hub fault.
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, timeout: 4000 });
-  const url = new URL(`${options.baseUrl}${WEBHOOK_PATH}`);
+  const url = new URL(`${options.baseUrl}${options.source.path}`);
+  const answers = new AnswerCheck(options.source);
   const total = Math.round(options.rate * options.durationS);
   const intervalMs = 1000 / options.rate;
   const latencies: number[] = [];
@@ -254,6 +281,7 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
       resolve({
         tool: "paced",
         phase: options.phase,
+        ...answers.summary(),
         startedAtMs,
         durationMs: round(durationMs),
         sent,
@@ -284,10 +312,14 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
           headers: { ...message.headers, "content-length": String(Buffer.byteLength(message.body)) },
         },
         (response) => {
-          response.resume();
+          const chunks: Buffer[] = [];
+          if (options.source.checkAnswer) response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          else response.resume();
           response.on("end", () => {
             if (settled) return;
             settled = true;
+            if (options.source.checkAnswer)
+              answers.check(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), response.headers);
             latencies.push(performance.now() - start);
             completedStarts.push(start);
             const status = String(response.statusCode ?? 0);
@@ -318,13 +350,42 @@ export function runPaced(options: PacedPhase): Promise<LoadResult> {
   });
 }
 
+/** Counts answers that have the expected status but not the expected body or headers. */
+class AnswerCheck {
+  private wrong = 0;
+  private readonly samples: string[] = [];
+  constructor(private readonly source: RequestSource) {}
+  check(status: number, body: string, headers: Record<string, string | string[] | undefined>): void {
+    if (status !== this.source.expectedStatus) return;
+    const problem = this.source.checkAnswer?.(body, headers) ?? null;
+    if (problem === null) return;
+    this.wrong++;
+    if (this.samples.length < 5) this.samples.push(problem);
+  }
+  summary(): Pick<LoadResult, "expectedStatus" | "wrongAnswers" | "wrongAnswerSamples"> {
+    return { expectedStatus: this.source.expectedStatus, wrongAnswers: this.wrong, wrongAnswerSamples: this.samples };
+  }
+}
+
+/** The first value of a response header, whatever its case (autocannon passes the names as the server wrote them). */
+export function firstHeader(headers: Record<string, string | string[] | undefined>, name: string): string {
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
 /** Problems that mean the hub did not take every request in (as opposed to taking it slowly). */
 export function loadProblems(result: LoadResult): string[] {
   const problems: string[] = [];
-  const accepted = result.statusCounts["202"] ?? 0;
-  const other = Object.entries(result.statusCounts).filter(([status]) => status !== "202");
+  const expected = String(result.expectedStatus);
+  const accepted = result.statusCounts[expected] ?? 0;
+  const other = Object.entries(result.statusCounts).filter(([status]) => status !== expected);
   if (other.length > 0)
-    problems.push(`${result.phase}: non-202 responses ${JSON.stringify(Object.fromEntries(other))}`);
+    problems.push(`${result.phase}: non-${expected} responses ${JSON.stringify(Object.fromEntries(other))}`);
+  if (result.wrongAnswers > 0)
+    problems.push(
+      `${result.phase}: ${result.wrongAnswers} answers with the wrong body or type: ${result.wrongAnswerSamples.join("; ")}`,
+    );
   if (result.errors > 0) {
     const samples = result.errorSamples ? `: ${result.errorSamples.join("; ")}` : "";
     problems.push(`${result.phase}: ${result.errors} request errors (${result.timeouts} timeouts)${samples}`);

@@ -10,8 +10,20 @@ export interface TableRow {
   pass: boolean | null;
 }
 
-export function formatTable(rows: readonly TableRow[]): string {
-  const header = { mode: "mode", metric: "metric", value: "value", target: "target", pass: "pass?" };
+/** `firstColumn` names the `mode` column (the channels bench's rows are per channel). */
+/** The row that says whether the machine was quiet enough to trust the figures above it. */
+export function otherCpuRow(mode: string, label: string, otherPercent: number, quietPercent: number): TableRow {
+  return {
+    mode,
+    metric: `other processes' CPU during measurement${label}`,
+    value: `${otherPercent} % of a core`,
+    target: `≤ ${quietPercent} % to trust`,
+    pass: null,
+  };
+}
+
+export function formatTable(rows: readonly TableRow[], firstColumn = "mode"): string {
+  const header = { mode: firstColumn, metric: "metric", value: "value", target: "target", pass: "pass?" };
   const cells = rows.map((row) => ({ ...row, pass: row.pass === null ? "-" : row.pass ? "PASS" : "FAIL" }));
   const all = [header, ...cells];
   const width = (key: keyof typeof header) => Math.max(...all.map((row) => row[key].length));
@@ -40,6 +52,34 @@ export function writeResults(results: unknown, startedAt: Date, suite = "intake"
   const text = `${JSON.stringify(results, null, 2)}\n`;
   const file = path.join(folder, `${suite}-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, text);
-  writeFileSync(path.join(folder, suite === "intake" ? "latest.json" : `latest-${suite}.json`), text);
+  writeFileSync(path.join(folder, latestName(suite)), text);
   return file;
+}
+
+function latestName(suite: string): string {
+  return suite === "intake" ? "latest.json" : `latest-${suite}.json`;
+}
+
+/**
+ * The end of a bench run: writes the results, prints the table, what was disturbed or broke, and where the results
+ * are. Returns the exit code: 1 when something broke (a missed target does not count).
+ */
+export function finishRun(
+  results: unknown,
+  rows: readonly TableRow[],
+  startedAt: Date,
+  run: { suite?: string; firstColumn?: string; disturbed?: readonly string[]; problems: readonly string[] },
+): number {
+  const suite = run.suite ?? "intake";
+  const file = writeResults(results, startedAt, suite);
+  process.stdout.write(`\n${formatTable(rows, run.firstColumn)}\n\n`);
+  if (run.disturbed && run.disturbed.length > 0) {
+    process.stdout.write(
+      `DISTURBED: other processes took CPU while ${run.disturbed.join(", ")} was measured; rerun on a quiet machine.\n`,
+    );
+  }
+  if (run.problems.length > 0)
+    process.stdout.write(`BROKEN:\n${run.problems.map((problem) => `  - ${problem}`).join("\n")}\n\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), file)} (and bench/results/${latestName(suite)})\n`);
+  return run.problems.length === 0 ? 0 : 1;
 }

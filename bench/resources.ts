@@ -100,16 +100,19 @@ function scan(watch: CpuWatch): Map<string, ProcessSample> {
 /** Each watch's classification of each process (the command line is read once per process). */
 const classifiedBy = new WeakMap<CpuWatch, Map<string, string | null>>();
 
+/** Whether the rest of the machine was quiet before a phase, what it used, and how long the bench waited. */
+export interface QuietReading {
+  quiet: boolean;
+  otherPercent: number;
+  waitedMs: number;
+}
+
 /**
  * Waits until the rest of the machine is quiet (other processes using less than `maxPercent` of one core over a
  * second), for at most `timeoutMs`. Other people's test runs on a 2-core machine halve what the bench can measure.
  * @returns the last reading, and whether it was quiet.
  */
-export async function waitForQuiet(
-  watch: CpuWatch,
-  maxPercent: number,
-  timeoutMs: number,
-): Promise<{ quiet: boolean; otherPercent: number; waitedMs: number }> {
+export async function waitForQuiet(watch: CpuWatch, maxPercent: number, timeoutMs: number): Promise<QuietReading> {
   const started = Date.now();
   for (;;) {
     const monitor = startCpuMonitor(watch);
