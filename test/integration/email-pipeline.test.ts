@@ -42,6 +42,24 @@ ${extraYaml}`,
     return startHub({ env: testEnv({ dataDir: path.join(dir, "data"), configPath }), config, role: "all" });
   }
 
+  /** A real SMTP server on loopback that keeps every mail it is sent, parsed; closed after the file. */
+  async function startSmtpListener(): Promise<{ received: ParsedMail[]; port: number }> {
+    const received: ParsedMail[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((parsed) => received.push(parsed))
+          .then(() => callback(), callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+    return { received, port: (smtp.server.address() as AddressInfo).port };
+  }
+
   function mail(headers: Record<string, string>, body: string): string {
     const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
     return [...lines, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body, ""].join("\r\n");
@@ -151,20 +169,7 @@ ${extraYaml}`,
     if (!(await ensureDovecot())) return;
     const roundTripFolder = `roundtrip-${randomUUID().slice(0, 8)}`;
     await createFolder(roundTripFolder);
-    const received: ParsedMail[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((parsed) => received.push(parsed))
-          .then(() => callback(), callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    const { received, port: smtpPort } = await startSmtpListener();
 
     const roundTripHub = await startEmailHub(
       roundTripFolder,
@@ -315,20 +320,7 @@ cases:
     if (!(await ensureDovecot())) return;
     const loopFolder = `loops-${randomUUID().slice(0, 8)}`;
     await createFolder(loopFolder);
-    const received: ParsedMail[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onData(stream, _session, callback) {
-        simpleParser(stream)
-          .then((parsed) => received.push(parsed))
-          .then(() => callback(), callback);
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    const { received, port: smtpPort } = await startSmtpListener();
     const loopHub = await startEmailHub(
       loopFolder,
       `    smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, signingSecret: loop-test-signing-secret }

@@ -1,16 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type Nock from "nock" with { "resolution-mode": "import" };
-import { loadConfigOrThrow } from "../../core/config/load-config";
-import type { PlaintEnv } from "../../core/config/env";
-import { migrateOnly } from "../../core/db/database";
-import { startHub, type Hub } from "../../core/hub";
+import type { Hub } from "../../core/hub";
 import { signHmac } from "../../core/security/hmac-signature";
 import { loadNock, releaseNock } from "../support/nock";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 import { testRedisUrl } from "../support/redis";
-import { adminKey, eventually, randomQueueName, testConfigYaml, testEnv } from "../support/test-hub";
+import { adminKey, eventually, startScaleOutHub } from "../support/test-hub";
 
 const appSecret = "meta-app-secret-0123456789abcdef";
 const accessToken = "EAAG-conversation-test-token";
@@ -35,11 +29,10 @@ describe("Meta and Slack conversations on PostgreSQL + Redis", () => {
     if (!postgres || !redisUrl) return;
     nock = await loadNock();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)/);
-    const dir = mkdtempSync(path.join(tmpdir(), "plaint-chat-"));
-    const configPath = path.join(dir, "plaint.yaml");
-    writeFileSync(
-      configPath,
-      `${testConfigYaml()}
+    hub = await startScaleOutHub(
+      postgres.url,
+      redisUrl,
+      `
   - id: meta-main
     type: meta
     appSecret: ${appSecret}
@@ -54,18 +47,6 @@ describe("Meta and Slack conversations on PostgreSQL + Redis", () => {
       - { channel: C0ACMESHARED, customer: Acme Corp }
 `,
     );
-    const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: "test-webhook-secret-0123456789" });
-    const dataDir = path.join(dir, "data");
-    await migrateOnly({ databaseUrl: postgres.url, dataDir });
-    const env = testEnv({
-      dataDir,
-      configPath,
-      databaseUrl: postgres.url,
-      redisUrl,
-      queueName: randomQueueName(),
-      logLevel: (process.env.LOG_LEVEL ?? "silent") as PlaintEnv["logLevel"],
-    });
-    hub = await startHub({ env, config, role: "all" });
   }, 120_000);
 
   afterAll(async () => {

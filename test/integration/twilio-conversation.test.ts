@@ -1,16 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type Nock from "nock" with { "resolution-mode": "import" };
 import { loadNock, releaseNock } from "../support/nock";
 import twilio from "twilio";
-import { loadConfigOrThrow } from "../../core/config/load-config";
-import type { PlaintEnv } from "../../core/config/env";
-import { migrateOnly } from "../../core/db/database";
-import { startHub, type Hub } from "../../core/hub";
+import type { Hub } from "../../core/hub";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 import { testRedisUrl } from "../support/redis";
-import { adminKey, eventually, randomQueueName, testConfigYaml, testEnv } from "../support/test-hub";
+import { adminKey, eventually, startScaleOutHub } from "../support/test-hub";
 
 let nock: typeof Nock | undefined;
 
@@ -35,11 +29,10 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     if (!postgres || !redisUrl) return;
     nock = await loadNock();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)/);
-    const dir = mkdtempSync(path.join(tmpdir(), "plaint-twilio-chat-"));
-    const configPath = path.join(dir, "plaint.yaml");
-    writeFileSync(
-      configPath,
-      `${testConfigYaml()}
+    hub = await startScaleOutHub(
+      postgres.url,
+      redisUrl,
+      `
   - id: twilio-main
     type: twilio
     accountSid: ${accountSid}
@@ -48,18 +41,6 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     webhookUrl: ${webhookUrl}
 `,
     );
-    const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: "test-webhook-secret-0123456789" });
-    const dataDir = path.join(dir, "data");
-    await migrateOnly({ databaseUrl: postgres.url, dataDir });
-    const env = testEnv({
-      dataDir,
-      configPath,
-      databaseUrl: postgres.url,
-      redisUrl,
-      queueName: randomQueueName(),
-      logLevel: (process.env.LOG_LEVEL ?? "silent") as PlaintEnv["logLevel"],
-    });
-    hub = await startHub({ env, config, role: "all" });
   }, 120_000);
 
   afterAll(async () => {

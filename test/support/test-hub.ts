@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { loadConfigOrThrow } from "../../core/config/load-config";
 import type { PlaintConfig } from "../../core/config/config.schema";
 import type { PlaintEnv } from "../../core/config/env";
+import { migrateOnly } from "../../core/db/database";
+import { startHub, type Hub } from "../../core/hub";
 import { signHmac } from "../../core/security/hmac-signature";
 
 export const webhookSecret = "test-webhook-secret-0123456789";
@@ -105,4 +107,24 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * `plaint start` in this process on a fresh PostgreSQL database (migrated here) and Redis, with the test config
+ * plus `extraConnectorsYaml` (entries of `connectors:`, indented two spaces).
+ */
+export async function startScaleOutHub(
+  databaseUrl: string,
+  redisUrl: string,
+  extraConnectorsYaml: string,
+): Promise<Hub> {
+  const dir = mkdtempSync(path.join(tmpdir(), "plaint-scale-out-"));
+  const configPath = path.join(dir, "plaint.yaml");
+  writeFileSync(configPath, `${testConfigYaml()}${extraConnectorsYaml}`);
+  const config = loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: webhookSecret });
+  const dataDir = path.join(dir, "data");
+  await migrateOnly({ databaseUrl, dataDir });
+  const logLevel = (process.env.LOG_LEVEL ?? "silent") as PlaintEnv["logLevel"];
+  const env = testEnv({ dataDir, configPath, databaseUrl, redisUrl, queueName: randomQueueName(), logLevel });
+  return startHub({ env, config, role: "all" });
 }
