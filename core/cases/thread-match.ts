@@ -31,6 +31,15 @@ export interface PlacedCase {
 /** Messages and subjects placed earlier in the same batch, so a reply can find its parent there. */
 export type PlacedInBatch = Map<string, PlacedCase>;
 
+/** The case still being worked in each of a batch's chats, by `placedConversationKey`, looked up before placing. */
+export type ActiveConversations = Map<string, CaseRow>;
+
+/** What the matcher knows about the batch beyond the database: its own placements and the chats' active cases. */
+export interface BatchKnowledge {
+  placed: PlacedInBatch;
+  conversations: ActiveConversations;
+}
+
 export function placedKey(channel: string, externalId: string): string {
   return `${channel}\u0000${externalId}`;
 }
@@ -60,15 +69,40 @@ export async function matchThread(
   db: SqlClient,
   message: CanonicalMessage,
   customerId: string,
-  placed: PlacedInBatch,
+  known: BatchKnowledge,
   subjects: SubjectMatching,
 ): Promise<ThreadMatch | null> {
   return (
     (await matchCaseTag(db, message, customerId)) ??
-    (await matchParent(db, message, customerId, placed)) ??
-    (await matchConversation(db, message, customerId, placed)) ??
-    (subjects.enabled ? await matchSubject(db, message, customerId, placed, subjects.windowHours) : null)
+    (await matchParent(db, message, customerId, known.placed)) ??
+    matchConversation(message, customerId, known) ??
+    (subjects.enabled ? await matchSubject(db, message, customerId, known.placed, subjects.windowHours) : null)
   );
+}
+
+/**
+ * The active case of every (customer, chat) pair in one query, so a batch of chat messages costs one round trip
+ * for this rule instead of one per message: most chat messages carry a conversation and nothing else to match by.
+ */
+export async function findActiveConversations(
+  db: SqlClient,
+  pairs: readonly { customerId: string; conversationId: string }[],
+): Promise<ActiveConversations> {
+  const found: ActiveConversations = new Map();
+  if (pairs.length === 0) return found;
+  const rows = await db.sql<CaseRow & { customerId: string; conversationId: string }>(
+    `SELECT DISTINCT ON (m.conversation_id, c.customer_id)
+       c.id::text AS "caseId", c.status, c.closed_at AS "closedAt",
+       c.customer_id::text AS "customerId", m.conversation_id AS "conversationId"
+     FROM unnest($1::text[], $2::uuid[]) AS wanted(conversation_id, customer_id)
+     JOIN messages m ON m.conversation_id = wanted.conversation_id
+     JOIN cases c ON c.id = m.case_id AND c.customer_id = wanted.customer_id
+     WHERE c.status IN ('new', 'open', 'pending')
+     ORDER BY m.conversation_id, c.customer_id, m.sent_at DESC`,
+    [pairs.map((pair) => pair.conversationId), pairs.map((pair) => pair.customerId)],
+  );
+  for (const row of rows) found.set(placedConversationKey(row.customerId, row.conversationId), row);
+  return found;
 }
 
 async function matchCaseTag(db: SqlClient, message: CanonicalMessage, customerId: string) {
@@ -114,18 +148,13 @@ async function matchParent(db: SqlClient, message: CanonicalMessage, customerId:
  * the customer's case that is still being worked in that conversation. A finished case is not reopened this way;
  * in a long-lived chat, the next message after a resolution is usually a new matter.
  */
-async function matchConversation(db: SqlClient, message: CanonicalMessage, customerId: string, placed: PlacedInBatch) {
+function matchConversation(message: CanonicalMessage, customerId: string, known: BatchKnowledge) {
   const conversationId = message.thread.conversationId;
   if (!conversationId) return null;
-  const sibling = placed.get(placedConversationKey(customerId, conversationId));
+  const key = placedConversationKey(customerId, conversationId);
+  const sibling = known.placed.get(key);
   if (sibling) return match({ ...sibling, closedAt: null }, "conversation", conversationId);
-  const [found] = await db.sql<CaseRow>(
-    `SELECT c.id::text AS "caseId", c.status, c.closed_at AS "closedAt"
-     FROM messages m JOIN cases c ON c.id = m.case_id
-     WHERE m.conversation_id = $1 AND c.customer_id = $2::uuid AND c.status IN ('new', 'open', 'pending')
-     ORDER BY m.sent_at DESC LIMIT 1`,
-    [conversationId, customerId],
-  );
+  const found = known.conversations.get(key);
   return found ? match(found, "conversation", conversationId) : null;
 }
 

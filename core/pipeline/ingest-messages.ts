@@ -5,10 +5,12 @@ import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { continuation, type Continuation } from "../cases/continuation";
 import { findOrCreateSenders, senderIdentities } from "../cases/identities";
 import {
+  findActiveConversations,
   matchThread,
   placedConversationKey,
   placedKey,
   placedSubjectKey,
+  type ActiveConversations,
   type PlacedInBatch,
   type ThreadMatch,
 } from "../cases/thread-match";
@@ -47,7 +49,7 @@ export interface IngestSettings {
  * identify the senders, find the case each thread points at or open one (reopening or following up closed
  * ones), append the events, route, record permanent bounces, queue acknowledgements and side effects in the
  * outbox and mark the intake items done. The number of round trips does not grow with the number of messages
- * (except the thread look-ups of messages that carry thread hints), which is what lets a worker keep up with
+ * (except the look-ups of messages that carry a case tag or reply to another message), which is what lets a worker keep up with
  * the HTTP edge.
  */
 export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], settings: IngestSettings): Promise<void> {
@@ -79,13 +81,21 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       )
     : [];
   const batch = new BatchState();
+  batch.conversations = await findActiveConversations(
+    tx,
+    fresh.flatMap(({ message }, index) => {
+      const conversationId = message.thread.conversationId;
+      const customerId = senders[index]?.customerId;
+      return conversationId && customerId ? [{ conversationId, customerId }] : [];
+    }),
+  );
   const placements: Placement[] = [];
   const newCases: NewCaseRow[] = [];
   for (const [index, { item, message, key }] of fresh.entries()) {
     const sender = senders[index] as (typeof senders)[number];
     const machineMail = isMachineMail(message);
     const match = wantsThreadMatch(message, settings.cases)
-      ? await matchThread(tx, message, sender.customerId, batch.placed, settings.cases.subjectMatch)
+      ? await matchThread(tx, message, sender.customerId, batch, settings.cases.subjectMatch)
       : null;
     let via = continuation(batch.current(match), message.receivedAt, settings.cases, machineMail);
     if (via.action === "follow-up") via = await joinExistingFollowUp(tx, batch, via);
@@ -212,6 +222,7 @@ async function parentStillArriving(
 /** What earlier messages of this batch did to cases, so later ones see it before it is written. */
 class BatchState {
   readonly placed: PlacedInBatch = new Map();
+  conversations: ActiveConversations = new Map();
   /** Closed case id → the follow-up case opened for it in this batch. */
   readonly followUps = new Map<string, string>();
   readonly touched = new Set<string>();
