@@ -20,6 +20,7 @@ import {
 } from "./eval-stress";
 import { htmlToText, nestingExceeds } from "./body-text";
 import { simpleParser } from "mailparser";
+import { findCorpora } from "../corpora";
 
 /** The defaults, with our own addresses: the corpus is checked under the limits a hub runs with. */
 export const corpusParsing: EmailParsingConfig = emailParsingSchema.parse({
@@ -28,17 +29,8 @@ export const corpusParsing: EmailParsingConfig = emailParsingSchema.parse({
 });
 
 /** The corpora folder beside the repository, or null when it is not there. */
-export function findCorpora(explicit = process.env["PLAINT_CORPORA"]): string | null {
-  if (explicit !== undefined) return existsSync(path.join(explicit, "email")) ? explicit : null;
-  // From the TypeScript source (jest) and from dist/ (the compiled script).
-  const candidates = [
-    path.resolve(__dirname, "../../../shared/corpora"),
-    path.resolve(__dirname, "../../../../shared/corpora"),
-  ];
-  for (const candidate of candidates) {
-    if (candidate && existsSync(path.join(candidate, "email"))) return candidate;
-  }
-  return null;
+export function findEmailCorpora(explicit = process.env["PLAINT_CORPORA"]): string | null {
+  return findCorpora("email", explicit);
 }
 
 export function listFiles(dir: string, extension: string): string[] {
@@ -135,7 +127,7 @@ export async function timed(
 
 async function main(): Promise<void> {
   if (process.argv[2] === "--measure") return measureChild(process.argv[3] ?? "", process.argv[4] ?? "", corpusParsing);
-  const corpora = findCorpora(process.argv[2]);
+  const corpora = findEmailCorpora(process.argv[2]);
   if (!corpora) {
     const looked = process.argv[2] ?? process.env["PLAINT_CORPORA"] ?? "../shared/corpora";
     console.log(`skipped: corpus absent (no email folder in ${looked}; PLAINT_CORPORA or an argument names another)`);
