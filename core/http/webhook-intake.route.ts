@@ -3,7 +3,8 @@ import express, { type Request, type RequestHandler, type Response, Router } fro
 import type { HttpAnswer, InboundRequest } from "../../connectors/connector";
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
 import { describeError } from "../errors";
-import { recordIntake, type IntakeWriter } from "../intake/intake-log";
+import { IntakeBatchWriter } from "../intake/intake-batch-writer";
+import type { IntakeWriter } from "../intake/intake-log";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { rejectedPayloadId } from "../pipeline/idempotency-key";
@@ -26,7 +27,8 @@ export interface IntakeRouteDependencies {
  * happens here; normalizing into cases is the worker's job. Bad signatures are refused before anything
  * is stored; payloads that do not fit the mapping are kept (as `rejected`) so they can be replayed after a fix.
  */
-export function webhookIntakeRouter(deps: IntakeRouteDependencies): Router {
+export function webhookIntakeRouter(dependencies: IntakeRouteDependencies): Router {
+  const deps = { ...dependencies, writer: new IntakeBatchWriter(dependencies.intakeLog) };
   const byId = new Map(deps.connectors.filter((c) => connectorFor(c).http).map((c) => [c.id, c]));
   const router = Router();
   const findConnector: RequestHandler = (req, res, next) => {
@@ -81,7 +83,7 @@ function sendAnswer(res: Response, answer: HttpAnswer): void {
   res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 
-async function intake(deps: IntakeRouteDependencies, req: Request, res: Response): Promise<void> {
+async function intake(deps: IntakeRouteDependencies & { writer: IntakeBatchWriter }, req: Request, res: Response): Promise<void> {
   const connector = res.locals["connector"] as AnyConnectorConfig;
   const definition = connectorFor(connector);
   const http = definition.http;
@@ -103,7 +105,7 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
   const accepted = http.accept(connector, request);
   if (!accepted.ok) {
     const rawBody = request.rawBody.toString("utf8");
-    const stored = await recordIntake(deps.intakeLog, {
+    const stored = await deps.writer.record({
       connectorId: connector.id,
       channel: definition.channel,
       externalId: rejectedPayloadId(createHash("sha256").update(request.rawBody).digest("hex")),
@@ -123,10 +125,9 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
     });
   }
 
-  const recorded = [];
-  for (const candidate of accepted.value) {
-    recorded.push(
-      await recordIntake(deps.intakeLog, {
+  const recorded = await Promise.all(
+    accepted.value.map((candidate) =>
+      deps.writer.record({
         connectorId: connector.id,
         channel: candidate.channel ?? definition.channel,
         externalId: candidate.externalId,
@@ -134,8 +135,8 @@ async function intake(deps: IntakeRouteDependencies, req: Request, res: Response
         meta: { contentType: req.headers["content-type"] ?? null },
         receivedAt: request.receivedAt,
       }),
-    );
-  }
+    ),
+  );
   const answer = http.answer?.(connector, request);
   if (recorded.length === 0) {
     // A handshake or a ping: verified, nothing to keep.
