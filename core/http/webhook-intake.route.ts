@@ -83,7 +83,11 @@ function sendAnswer(res: Response, answer: HttpAnswer): void {
   res.status(answer.status).type(answer.contentType).send(answer.body);
 }
 
-async function intake(deps: IntakeRouteDependencies & { writer: IntakeBatchWriter }, req: Request, res: Response): Promise<void> {
+async function intake(
+  deps: IntakeRouteDependencies & { writer: IntakeBatchWriter },
+  req: Request,
+  res: Response,
+): Promise<void> {
   const connector = res.locals["connector"] as AnyConnectorConfig;
   const definition = connectorFor(connector);
   const http = definition.http;
