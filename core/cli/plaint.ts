@@ -8,6 +8,8 @@ import { runParse } from "./commands/parse.command";
 import { runDbMigrate, runNewMigration } from "./commands/db.command";
 import { runReplay } from "./commands/replay.command";
 import { runHub } from "./commands/hub.command";
+import { runClassify } from "./commands/classify.command";
+import { runTrain } from "./commands/train.command";
 
 const usage = `plaint — multi-channel complaint intake hub
 
@@ -22,6 +24,10 @@ Usage:
                                     re-run intake-log items through the pipeline
   plaint parse [--channel email|webhook|twilio|meta|slack] [--connector ID] FILE...
                                     print the canonical message(s) of raw input as JSON; nothing is stored
+  plaint classify [--model FILE]    JSON lines {"id","text"} on stdin → one JSON line each with category, confidence,
+                                    kind, severity; without --model, the taxonomy's own model
+  plaint train --input FILE.jsonl [--label FIELD] --out MODEL
+                                    train a classifier from labelled JSON lines (label field default: category)
 
 Environment: PORT, HOST, PLAINT_CONFIG, PLAINT_DATA_DIR, DATABASE_URL, REDIS_URL, LOG_LEVEL, PLAINT_WORKER_CONCURRENCY`;
 
@@ -35,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
       failed: { type: "boolean", default: false },
       since: { type: "string" },
       id: { type: "string", multiple: true },
+      model: { type: "string" },
+      input: { type: "string" },
+      label: { type: "string" },
+      out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -63,6 +73,12 @@ async function main(argv: string[]): Promise<number> {
         since: values.since,
         ids: values.id,
       });
+    case "classify":
+      return runClassify({ model: values.model, configPath: env.configPath }, process.stdin, process.stdout);
+    case "train":
+      return runTrain({ input: values.input, label: values.label, out: values.out }, (line) =>
+        process.stdout.write(`${line}\n`),
+      );
     case "parse":
       return runParse(
         loadConfigOrThrow(env.configPath),
