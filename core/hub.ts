@@ -10,6 +10,7 @@ import { findStrandedIntake } from "./intake/intake-log";
 import { createLogger, type Logger } from "./logger";
 import { createMetrics } from "./metrics";
 import { createIntakeHandler, ingestSettings } from "./pipeline/process-intake";
+import { MessageAnalyzer } from "./pipeline/message-analysis";
 import { startMailboxPollers } from "./pollers/mailbox-pollers";
 import { OutboxDispatcher } from "./outbox/outbox-dispatcher";
 import { createEmailReplyHandler } from "../connectors/email/email-reply.handler";
@@ -69,21 +70,24 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ? new BullmqQueue({ redisUrl: env.redisUrl, retry, name: env.queueName })
     : new InProcessQueue(retry);
 
+  // One redactor and classifier per process: a retrain through the API is used by this process's workers at once.
+  const analyzer = new MessageAnalyzer(config);
   let server: Server | null = null;
   if (role !== "worker") {
-    const app = createApp({ config, database, queue, metrics: createMetrics(), logger });
+    const app = createApp({ config, database, queue, metrics: createMetrics(), logger, analyzer });
     server = app.listen(env.port, env.host);
     await once(server, "listening");
   }
 
   let sweep: NodeJS.Timeout | null = null;
+  let modelRefresh: NodeJS.Timeout | null = null;
   let pollers: { stop(): Promise<void> } | null = null;
   let outbox: OutboxDispatcher | null = null;
   if (role !== "serve") {
     const handler = createIntakeHandler({
       database,
       connectors: config.connectors,
-      settings: ingestSettings(config),
+      settings: ingestSettings(config, analyzer),
       logger,
       // A batch can never hold more jobs than run at once: flush as soon as all of them are waiting.
       batch: { maxBatch: Math.min(100, env.workerConcurrency), maxWaitMs: 5 },
@@ -97,6 +101,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       options.sweepEveryMs ?? 30_000,
     );
     sweep.unref();
+    // Workers of a scale-out hub pick up a model retrained by another process.
+    await refreshClassifier(analyzer, database, logger);
+    modelRefresh = setInterval(() => void refreshClassifier(analyzer, database, logger), 60_000);
+    modelRefresh.unref();
     // Mailboxes are read where the workers run; in scale-out an advisory lock picks one process per mailbox.
     pollers = startMailboxPollers({ config, database, databaseUrl: env.databaseUrl, queue, logger });
     outbox = new OutboxDispatcher({
@@ -118,6 +126,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     logger,
     async stop() {
       if (sweep) clearInterval(sweep);
+      if (modelRefresh) clearInterval(modelRefresh);
       await pollers?.stop();
       await outbox?.stop();
       if (server) {
@@ -131,6 +140,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger.info({ role }, "plaint stopped");
     },
   };
+}
+
+async function refreshClassifier(analyzer: MessageAnalyzer, database: Database, logger: Logger): Promise<void> {
+  try {
+    if (await analyzer.classifiers.refresh(database)) {
+      logger.info({ model: analyzer.classifiers.modelSource }, "classifier model updated");
+    }
+  } catch (error) {
+    logger.error(
+      { reason: describeError(error) },
+      "could not load the newest classifier model; keeping the current one",
+    );
+  }
 }
 
 async function requeueStranded(

@@ -77,6 +77,13 @@ export interface MessageFlags {
   optOut?: "stop" | "start";
 }
 
+/** Customer attributes priority weighs: tier and segment names, deal size in the company's currency. */
+export interface CustomerFacts {
+  tier?: string;
+  segment?: string;
+  dealSize?: number;
+}
+
 export interface BounceReport {
   recipient: string;
   status: string;
@@ -110,6 +117,8 @@ export interface CanonicalMessage {
   choice?: { id: string; title: string };
   /** Where a chat started from (a Meta ad or post referral): the vendor's fields as given. */
   referral?: Record<string, string>;
+  /** What the sending system knows about the customer (a webhook's mapped fields), stored on the customer. */
+  customer?: CustomerFacts;
 }
 
 export const noFlags: MessageFlags = Object.freeze({

@@ -9,6 +9,9 @@ import path from "node:path";
 export function findCorpora(part: string, explicit = process.env["PLAINT_CORPORA"]): string | null {
   if (explicit !== undefined) return existsSync(path.join(explicit, part)) ? explicit : null;
   // From the TypeScript source (jest) and from dist/ (the compiled scripts).
-  const candidates = [path.resolve(__dirname, "../../shared/corpora"), path.resolve(__dirname, "../../../shared/corpora")];
+  const candidates = [
+    path.resolve(__dirname, "../../shared/corpora"),
+    path.resolve(__dirname, "../../../shared/corpora"),
+  ];
   return candidates.find((candidate) => existsSync(path.join(candidate, part))) ?? null;
 }

@@ -98,4 +98,30 @@ describe("normalizeWebhook", () => {
   ])("refuses %s with the failing path", (_name, body, error) => {
     expect(normalizeWebhook(body, mapping, now)).toStrictEqual({ ok: false, error });
   });
+
+  it("keeps the customer facts the mapping names, and refuses a deal size that is not a number", () => {
+    const withFacts: WebhookMapping = {
+      ...mapping,
+      customer: { tier: "/crm/tier", segment: "/crm/segment", dealSize: "/crm/deal" },
+    };
+    const body = (deal: unknown) =>
+      JSON.stringify({
+        id: 1,
+        message: "Still broken.",
+        contact: { email: "a@example.com" },
+        crm: { tier: "enterprise", segment: 7, deal },
+      });
+    const parsed = normalizeWebhook(body("125000"), withFacts, now);
+    expect(parsed.ok && parsed.value.customer).toStrictEqual({ tier: "enterprise", segment: "7", dealSize: 125000 });
+    expect(normalizeWebhook(body("lots"), withFacts, now)).toStrictEqual({
+      ok: false,
+      error: { path: "/crm/deal", message: 'must be a non-negative number, got "lots"' },
+    });
+    const none = normalizeWebhook(
+      JSON.stringify({ id: 2, message: "x", contact: { email: "a@example.com" } }),
+      withFacts,
+      now,
+    );
+    expect(none.ok && "customer" in none.value).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import type { WebhookMapping } from "../connectors/webhook/webhook.schema";
 import { err, ok, type Result } from "../core/result";
-import { noFlags, type CanonicalMessage, type Party } from "./canonical-message";
+import { noFlags, type CanonicalMessage, type CustomerFacts, type Party } from "./canonical-message";
 import { normalizeEmail, normalizePhone } from "./identity-values";
 import { resolvePointer } from "./json-pointer";
 
@@ -51,6 +51,8 @@ export function normalizeWebhookValue(
   if (!from.ok) return from;
   const timestamp = readTimestamp(body, mapping.receivedAt, receivedAt);
   if (!timestamp.ok) return timestamp;
+  const customer = readCustomer(body, mapping.customer);
+  if (!customer.ok) return customer;
 
   return ok({
     channel: "webhook",
@@ -66,7 +68,28 @@ export function normalizeWebhookValue(
     receivedAt: timestamp.value,
     flags: { ...noFlags },
     kind: "message",
+    ...(customer.value && { customer: customer.value }),
   });
+}
+
+/** The mapped customer facts; absent fields are left out, a deal size that is not a number is bad input. */
+function readCustomer(body: object, mapping: WebhookMapping["customer"]): Result<CustomerFacts | null, MappingProblem> {
+  if (!mapping) return ok(null);
+  const facts: CustomerFacts = {};
+  for (const field of ["tier", "segment"] as const) {
+    const pointer = mapping[field];
+    const value = pointer === undefined ? undefined : resolvePointer(body, pointer);
+    if (typeof value === "string" && value.trim() !== "") facts[field] = value.trim();
+    else if (typeof value === "number") facts[field] = String(value);
+  }
+  if (mapping.dealSize !== undefined) {
+    const value = resolvePointer(body, mapping.dealSize);
+    const amount = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+    if (typeof amount === "number" && Number.isFinite(amount) && amount >= 0) facts.dealSize = amount;
+    else if (value !== undefined && value !== null)
+      return err({ path: mapping.dealSize, message: `must be a non-negative number, got ${JSON.stringify(value)}` });
+  }
+  return ok(Object.keys(facts).length > 0 ? facts : null);
 }
 
 function readId(body: object, pointer: string): Result<string, MappingProblem> {

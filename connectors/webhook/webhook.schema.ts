@@ -50,6 +50,14 @@ export const webhookMappingSchema = z.strictObject({
       handle: jsonPointer.optional(),
     })
     .optional(),
+  /** Facts about the customer the sending system knows (a CRM tier, a deal size), kept on the customer for priority. */
+  customer: z
+    .strictObject({
+      tier: jsonPointer.optional(),
+      segment: jsonPointer.optional(),
+      dealSize: jsonPointer.optional(),
+    })
+    .optional(),
 });
 
 export const webhookConnectorConfigSchema = z
@@ -117,6 +125,7 @@ export interface WebhookMapping {
   subject?: string;
   receivedAt?: string;
   from: { email?: string; phone?: string; name?: string; handle?: string };
+  customer?: { tier?: string; segment?: string; dealSize?: string };
 }
 
 /** The mapping a validated config runs with. Throws only on a config that skipped validation (a bug). */

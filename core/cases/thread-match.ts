@@ -9,7 +9,7 @@ export interface ThreadMatch {
   /** When the matched case was closed (ISO), for the reopen window; null when it is not closed. */
   closedAt: string | null;
   /** Which rule matched, for the event trail. */
-  rule: "case-tag" | "in-reply-to" | "conversation" | "subject";
+  rule: "case-tag" | "in-reply-to" | "conversation" | "subject" | "duplicate" | "similarity";
   evidence: string;
 }
 
@@ -31,7 +31,11 @@ export interface PlacedCase {
 /** Messages and subjects placed earlier in the same batch, so a reply can find its parent there. */
 export type PlacedInBatch = Map<string, PlacedCase>;
 
-/** The case still being worked in each of a batch's chats, by `placedConversationKey`, looked up before placing. */
+/**
+ * The latest case of each of a batch's chats that is still being worked or was resolved, by
+ * `placedConversationKey`, looked up before placing. Only a case being worked is joined by the chat alone; a resolved
+ * one is reopened only when the new message is about the same thing (see `core/cases/similar-cases.ts`).
+ */
 export type ActiveConversations = Map<string, CaseRow>;
 
 /** What the matcher knows about the batch beyond the database: its own placements and the chats' active cases. */
@@ -52,7 +56,7 @@ export function placedSubjectKey(customerId: string, topic: string): string {
   return `subject\u0000${customerId}\u0000${topic}`;
 }
 
-interface CaseRow {
+export interface CaseRow {
   caseId: string;
   status: string;
   closedAt: string | null;
@@ -97,7 +101,7 @@ export async function findActiveConversations(
      FROM unnest($1::text[], $2::uuid[]) AS wanted(conversation_id, customer_id)
      JOIN messages m ON m.conversation_id = wanted.conversation_id
      JOIN cases c ON c.id = m.case_id AND c.customer_id = wanted.customer_id
-     WHERE c.status IN ('new', 'open', 'pending')
+     WHERE c.status IN ('new', 'open', 'pending', 'resolved')
      ORDER BY m.conversation_id, c.customer_id, m.sent_at DESC`,
     [pairs.map((pair) => pair.conversationId), pairs.map((pair) => pair.customerId)],
   );
@@ -145,8 +149,8 @@ async function matchParent(db: SqlClient, message: CanonicalMessage, customerId:
 
 /**
  * A chat (an SMS or WhatsApp number pair, a Slack channel) has no threads of its own: its next message belongs to
- * the customer's case that is still being worked in that conversation. A finished case is not reopened this way;
- * in a long-lived chat, the next message after a resolution is usually a new matter.
+ * the customer's case that is still being worked in that conversation. A resolved case is not reopened this way:
+ * in a long-lived chat, the next message after a resolution is often a new matter, so the similarity step decides.
  */
 function matchConversation(message: CanonicalMessage, customerId: string, known: BatchKnowledge) {
   const conversationId = message.thread.conversationId;
@@ -155,7 +159,7 @@ function matchConversation(message: CanonicalMessage, customerId: string, known:
   const sibling = known.placed.get(key);
   if (sibling) return match({ ...sibling, closedAt: null }, "conversation", conversationId);
   const found = known.conversations.get(key);
-  return found ? match(found, "conversation", conversationId) : null;
+  return found && found.status !== "resolved" ? match(found, "conversation", conversationId) : null;
 }
 
 /**

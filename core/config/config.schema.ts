@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { connectorConfigSchema } from "./connectors.schema";
 
-/** Ids that appear in URLs, logs and Slack: lower-case letters, digits and dashes (same rule as connector ids). */
-export const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes");
+import { slugSchema } from "./slug";
+import { redactionConfigSchema } from "../../normalizers/redaction/redaction.schema";
+import { identityConfigSchema } from "../customers/identity.schema";
+
+export { slugSchema } from "./slug";
 
 /** 1 MiB: larger than any form post or chat message, small enough that a flood cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -56,6 +59,22 @@ export const subjectMatchConfigSchema = z.strictObject({
   windowHours: z.number().positive().default(72),
 });
 
+/** `cases.matching:` a message no channel thread placed, joining the same customer's open case about the same thing. */
+export const matchingConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How recent the customer's case must be (its last activity), in hours. */
+  windowHours: z.number().positive().default(72),
+  /**
+   * Lowest text similarity (0–1, character shingles) that joins; measured by `npm run eval:matching`, where 0.56
+   * kept precision ≥ 0.99 on the labelled pairs. Lower it and more resends join, but more distinct complaints merge.
+   */
+  threshold: z.number().min(0).max(1).default(0.56),
+  /** Join only when the classifier gave both the same category. */
+  requireSameCategory: z.boolean().default(true),
+  /** The same normalised text from the same customer within this many minutes, on any channel, is a duplicate. */
+  duplicateWindowMinutes: z.number().positive().default(30),
+});
+
 /** `cases:` how messages find and reopen their cases. */
 export const casesConfigSchema = z.strictObject({
   /**
@@ -66,17 +85,79 @@ export const casesConfigSchema = z.strictObject({
   /** With `replyToClosed: reopen`: cases closed longer ago than this get a new linked case instead. */
   reopenWithinDays: z.number().positive().default(30),
   subjectMatch: subjectMatchConfigSchema.prefault({}),
+  matching: matchingConfigSchema.prefault({}),
 });
 
 /** One entry of `taxonomy.categories:`: what a complaint is about. */
 export const categoryConfigSchema = z.strictObject({
   id: slugSchema,
   name: z.string().min(1),
+  /** Words or phrases pointing at the category, matched case-insensitively on word boundaries. */
+  keywords: z.array(z.string().min(1)).optional(),
+  /** JavaScript regular expression sources, matched case-insensitively. */
+  patterns: z
+    .array(
+      z.string().refine((source) => {
+        try {
+          new RegExp(source, "i");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression"),
+    )
+    .optional(),
+  /** Complaint texts of this category: the model the hub starts with is trained on them. */
+  examples: z.array(z.string().min(1)).optional(),
 });
 
-/** `taxonomy:` the categories cases are classified into. */
+/** `taxonomy:` the categories cases are classified into; none listed means the shipped default taxonomy. */
 export const taxonomyConfigSchema = z.strictObject({
   categories: z.array(categoryConfigSchema).default(() => []),
+});
+
+/** `classification:` the classifier every inbound message goes through. */
+export const classificationConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Below this confidence a case is marked for triage instead of getting a guessed category. */
+  triageBelow: z.number().min(0).max(1).default(0.5),
+  /** A model file written by `plaint train`; without it the newest retrained model, else one from the taxonomy. */
+  model: z.string().min(1).optional(),
+  /** Retrain from agents' corrections once this many new ones have come in (0: only on command). */
+  retrainAfterCorrections: z.number().int().min(0).default(20),
+});
+
+/** `priority.weights:` how much each factor counts; they need not sum to 1 (the score is normalised). */
+export const priorityWeightsSchema = z.strictObject({
+  frequency: z.number().min(0).default(0.25),
+  severity: z.number().min(0).default(0.3),
+  brandRisk: z.number().min(0).default(0.15),
+  revenue: z.number().min(0).default(0.15),
+  fixLeverage: z.number().min(0).default(0.15),
+});
+
+/** `priority:` a 0–100 score from the complaint-management factors, its breakdown stored on the case. */
+export const priorityConfigSchema = z.strictObject({
+  weights: priorityWeightsSchema.prefault({}),
+  /** Similar cases (same category) counted for frequency within this many days. */
+  windowDays: z.number().positive().default(7),
+  /** Frequency counts as full (1.0) at this many similar cases in the window; fix leverage at this many open ones. */
+  saturation: z.number().int().positive().default(20),
+  /** Promise-breaking complaints: these categories, or texts with these keywords, carry full brand risk. */
+  brandRisk: z
+    .strictObject({
+      categories: z.array(slugSchema).default(() => []),
+      keywords: z.array(z.string().min(1)).default(() => []),
+    })
+    .prefault({}),
+  /** Revenue exposure from the customer's attributes (webhook fields or the CRM): tier names to 0–1, deal size. */
+  revenue: z
+    .strictObject({
+      tiers: z.record(z.string(), z.number().min(0).max(1)).default(() => ({})),
+      /** A deal of this size or more counts as full exposure. */
+      fullDealSize: z.number().positive().default(100_000),
+    })
+    .prefault({}),
 });
 
 /**
@@ -107,6 +188,10 @@ export const plaintConfigSchema = z.strictObject({
   routing: routingConfigSchema,
   cases: casesConfigSchema.prefault({}),
   taxonomy: taxonomyConfigSchema.prefault({}),
+  classification: classificationConfigSchema.prefault({}),
+  priority: priorityConfigSchema.prefault({}),
+  redaction: redactionConfigSchema.prefault({}),
+  identity: identityConfigSchema.prefault({}),
   connectors: z.array(connectorConfigSchema).default(() => []),
   destinations: z.array(destinationConfigSchema).default(() => []),
   pipeline: pipelineConfigSchema.prefault({}),
@@ -118,6 +203,9 @@ export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeyConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
 export type CasesConfig = z.output<typeof casesConfigSchema>;
+export type MatchingConfig = z.output<typeof matchingConfigSchema>;
+export type ClassificationConfig = z.output<typeof classificationConfigSchema>;
+export type PriorityConfig = z.output<typeof priorityConfigSchema>;
 export type CategoryConfig = z.output<typeof categoryConfigSchema>;
 export type DestinationConfig = z.output<typeof destinationConfigSchema>;
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;

@@ -74,8 +74,50 @@ describe("loadConfig with a single file", () => {
         apiKeys: [{ name: "admin", key: "abcdefghijklmnop", role: "admin" }],
         teams: [{ id: "support", name: "Support" }],
         routing: { defaultTeam: "support" },
-        cases: { replyToClosed: "new-case", reopenWithinDays: 30, subjectMatch: { enabled: false, windowHours: 72 } },
+        cases: {
+          replyToClosed: "new-case",
+          reopenWithinDays: 30,
+          subjectMatch: { enabled: false, windowHours: 72 },
+          matching: {
+            enabled: true,
+            windowHours: 72,
+            threshold: 0.56,
+            requireSameCategory: true,
+            duplicateWindowMinutes: 30,
+          },
+        },
         taxonomy: { categories: [] },
+        classification: { enabled: true, triageBelow: 0.5, retrainAfterCorrections: 20 },
+        priority: {
+          weights: { frequency: 0.25, severity: 0.3, brandRisk: 0.15, revenue: 0.15, fixLeverage: 0.15 },
+          windowDays: 7,
+          saturation: 20,
+          brandRisk: { categories: [], keywords: [] },
+          revenue: { tiers: {}, fullDealSize: 100_000 },
+        },
+        redaction: {
+          enabled: true,
+          cards: true,
+          ibans: true,
+          nationalIds: [
+            "us-ssn",
+            "uk-nino",
+            "nl-bsn",
+            "es-dni",
+            "es-nie",
+            "it-codice-fiscale",
+            "fr-nir",
+            "de-steuer-id",
+          ],
+          patterns: [],
+          keepOriginal: false,
+          mask: "descriptive",
+        },
+        identity: {
+          autoMergeAt: 0.9,
+          proposeAt: 0.6,
+          evidence: { formGaveBoth: 0.9, crmRecord: 0.95, signaturePhoneSameName: 0.9, signaturePhone: 0.6 },
+        },
         connectors: [
           {
             id: "webform",
@@ -136,7 +178,7 @@ describe("loadConfig with a single file", () => {
         1,
         "extra",
         'unknown section "extra"',
-        "remove it; allowed sections here: server, apiKeys, teams, routing, cases, taxonomy, connectors, destinations, pipeline",
+        "remove it; allowed sections here: server, apiKeys, teams, routing, cases, taxonomy, classification, priority, redaction, identity, connectors, destinations, pipeline",
       ),
     ]);
   });

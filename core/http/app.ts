@@ -9,6 +9,9 @@ import { createAuthenticator } from "./auth";
 import { chatReplyChannels } from "../outbox/chat-reply.handler";
 import { caseMessagesRouter } from "./case-messages.route";
 import { casesRouter } from "./cases.routes";
+import { customersRouter } from "./customers.routes";
+import { caseActionsRouter } from "./case-actions.routes";
+import { MessageAnalyzer } from "../pipeline/message-analysis";
 import { errorHandler, sendError } from "./http-errors";
 import { intakeRouter } from "./intake.routes";
 import { asyncRoute } from "./route-helpers";
@@ -20,6 +23,8 @@ export interface AppDependencies {
   queue: JobQueue;
   metrics: Metrics;
   logger: Logger;
+  /** The process's redactor and classifier; one is made from the config when not given. */
+  analyzer?: MessageAnalyzer;
 }
 
 /** The HTTP edge: intake endpoints (signed by vendors) and the REST API (bearer keys). */
@@ -28,6 +33,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   const requireRole = createAuthenticator(deps.config.apiKeys);
+  const analyzer = deps.analyzer ?? new MessageAnalyzer(deps.config);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -60,7 +66,17 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(casesRouter(deps.database.prisma, requireRole));
-  app.use(caseMessagesRouter(deps.database, requireRole, replyChannels(deps.config)));
+  app.use(customersRouter(deps.database, requireRole, deps.config.identity));
+  app.use(caseMessagesRouter(deps.database, requireRole, replyChannels(deps.config), analyzer));
+  app.use(
+    caseActionsRouter({
+      database: deps.database,
+      requireRole,
+      classifiers: analyzer.classifiers,
+      classification: deps.config.classification,
+      logger: deps.logger,
+    }),
+  );
   app.use(intakeRouter(deps.database.prisma, deps.queue, requireRole));
 
   app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));

@@ -7,6 +7,7 @@ import { outboxKey } from "../pipeline/idempotency-key";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";
 import { asyncRoute } from "./route-helpers";
+import type { MessageAnalyzer } from "../pipeline/message-analysis";
 
 const replySchema = z.strictObject({
   text: z.string().trim().min(1, "write the reply's text"),
@@ -24,6 +25,8 @@ export function caseMessagesRouter(
   requireRole: ReturnType<typeof createAuthenticator>,
   /** Channels a reply can be sent through with the current configuration. */
   replyChannels: ReadonlySet<string>,
+  /** Masks personal data an agent pasted into a reply, in the stored text and so in everything sent. */
+  analyzer: MessageAnalyzer,
 ): Router {
   const router = Router();
   router.post(
@@ -62,6 +65,7 @@ export function caseMessagesRouter(
       if (existing) return void res.status(200).json({ status: "duplicate", messageId: existing.id });
 
       const destination = `reply:${kase.channel}`;
+      const { text, findings } = analyzer.redactText(parsed.data.text);
       const messageId = await database.prisma.$transaction(async (tx) => {
         const message = await tx.message.create({
           data: {
@@ -69,8 +73,9 @@ export function caseMessagesRouter(
             direction: "out",
             channel: kase.channel,
             caseId: kase.id,
-            text: parsed.data.text,
-            fullText: parsed.data.text,
+            text,
+            fullText: text,
+            redactions: findings.map((finding) => ({ ...finding })),
             flags: { automatic: parsed.data.automatic },
             automatic: parsed.data.automatic,
             sentAt: new Date(),

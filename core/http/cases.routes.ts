@@ -1,10 +1,10 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import { caseStatuses } from "../cases/case-status";
 import { formatCaseNumber, parseCaseNumber } from "../cases/case-number";
 import type { Prisma, PrismaClient } from "../db/generated/client";
 import { sendError } from "./http-errors";
-import type { createAuthenticator } from "./auth";
+import type { ApiCaller, createAuthenticator } from "./auth";
 import { asyncRoute, parseQuery } from "./route-helpers";
 
 const listQuerySchema = z.strictObject({
@@ -67,13 +67,22 @@ export function casesRouter(prisma: PrismaClient, requireRole: ReturnType<typeof
       const { messages, events, ...kase } = found;
       res.json({
         case: presentCase(kase),
-        messages: messages.map(({ identity, ...message }) => ({ ...message, sender: identity })),
+        // The unmasked original (kept only with redaction.keepOriginal) is for admins alone.
+        messages: messages.map(({ identity, original, ...message }) => ({
+          ...message,
+          ...(isAdmin(res) && original !== null && { original }),
+          sender: identity,
+        })),
         events: events.map((event) => ({ ...event, id: event.id.toString() })),
       });
     }),
   );
 
   return router;
+}
+
+function isAdmin(res: Response): boolean {
+  return (res.locals["caller"] as ApiCaller | undefined)?.role === "admin";
 }
 
 function presentCase<T extends { number: number }>(row: T): T & { reference: string } {

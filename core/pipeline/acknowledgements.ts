@@ -51,6 +51,11 @@ export async function queueAcknowledgements(
       conversation_id: placement.message.thread.conversationId ?? null,
       attachments: "[]",
       flags: JSON.stringify({ automatic: true }),
+      classification: null,
+      text_hash: null,
+      duplicate_of_id: null,
+      redactions: "[]",
+      original: null,
       automatic: true,
       sent_at: new Date().toISOString(),
     });

@@ -9,6 +9,13 @@ export interface NewCaseRow {
   status: string;
   team: string;
   follow_up_of_id: string | null;
+  category: string | null;
+  severity: string | null;
+  classification: string | null;
+  category_source: string | null;
+  triage: boolean;
+  priority: number | null;
+  priority_breakdown: string | null;
 }
 
 export interface MessageRow {
@@ -28,6 +35,11 @@ export interface MessageRow {
   attachments: string;
   flags: string;
   kind: string;
+  classification: string | null;
+  text_hash: string | null;
+  duplicate_of_id: string | null;
+  redactions: string;
+  original: string | null;
   automatic: boolean;
   sent_at: string;
 }
@@ -58,6 +70,13 @@ export const caseTable: Table<NewCaseRow> = {
     status: "text",
     team: "text",
     follow_up_of_id: "uuid",
+    category: "text",
+    severity: "text",
+    classification: "jsonb",
+    category_source: "text",
+    triage: "boolean",
+    priority: "int4",
+    priority_breakdown: "jsonb",
   },
   extra: { updated_at: "now()" },
 };
@@ -81,6 +100,11 @@ export const messageTable: Table<MessageRow> = {
     attachments: "jsonb",
     flags: "jsonb",
     kind: "text",
+    classification: "jsonb",
+    text_hash: "text",
+    duplicate_of_id: "uuid",
+    redactions: "jsonb",
+    original: "jsonb",
     automatic: "boolean",
     sent_at: "timestamptz",
   },

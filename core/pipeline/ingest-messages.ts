@@ -3,7 +3,17 @@ import type { SqlClient } from "../db/database";
 import type { IngestPolicy } from "../../connectors/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { continuation, type Continuation } from "../cases/continuation";
-import { findOrCreateSenders, senderIdentities } from "../cases/identities";
+import { findOrCreateSenders, senderIdentities, type ResolvedSender } from "../cases/identities";
+import { findEarlierRepeats } from "../cases/repeats";
+import { findCandidateCases } from "../cases/similar-cases";
+import { consolidateMergedCustomers } from "../cases/consolidate";
+import type { Priority } from "../cases/priority";
+import { linkIdentities } from "../customers/link-identities";
+import type { IdentityConfig } from "../customers/identity.schema";
+import { textProfile } from "../../normalizers/similarity/similarity";
+import { ContentMatcher } from "./content-match";
+import { prioritizeNewCases, type UnprioritizedCase } from "./case-priority";
+import type { AnalyzedMessage, MessageAnalyzer, MessageClassification } from "./message-analysis";
 import {
   findActiveConversations,
   matchThread,
@@ -15,7 +25,7 @@ import {
   type ThreadMatch,
 } from "../cases/thread-match";
 import { normalizeSubject } from "../cases/subject";
-import type { CasesConfig } from "../config/config.schema";
+import type { CasesConfig, MatchingConfig, PriorityConfig } from "../config/config.schema";
 import { caseTable, eventTable, messageTable, outboxTable, type EventRow, type NewCaseRow } from "./case-rows";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
 import { TransientError } from "../errors";
@@ -32,6 +42,19 @@ export interface IntakeMessages {
   messages: CanonicalMessage[];
   /** Which attempt this is (1 = first), when the queue runs it; absent when called directly. */
   attempt?: number;
+  /** The intake log's raw body, masked after processing when redaction found personal data in the item. */
+  rawBody?: string;
+}
+
+/** A case the batch opens, with what its first message said. */
+interface NewCase {
+  id: string;
+  customerId: string;
+  message: CanonicalMessage;
+  analyzed: AnalyzedMessage;
+  followUpOf: string | null;
+  /** Why no existing case was joined, when the content rules had one to consider. */
+  openNote: string | null;
 }
 
 export interface IngestSettings {
@@ -42,15 +65,22 @@ export interface IngestSettings {
   policies: ReadonlyMap<string, IngestPolicy>;
   /** `pipeline.maxAttempts`: a reply waits for its parent only while attempts remain. */
   maxAttempts?: number;
+  /** Redaction, classification and fingerprints; without it messages are stored as they came, unclassified. */
+  analyzer?: MessageAnalyzer;
+  /** `identity:`; without it only exact identity matches link customers. */
+  identity?: IdentityConfig;
+  /** `priority:`; without it new cases get no priority. */
+  priority?: PriorityConfig;
 }
 
 /**
- * Canonical messages into the case store, inside the caller's transaction: dedupe on the idempotency key,
- * identify the senders, find the case each thread points at or open one (reopening or following up closed
- * ones), append the events, route, record permanent bounces, queue acknowledgements and side effects in the
- * outbox and mark the intake items done. The number of round trips does not grow with the number of messages
- * (except the look-ups of messages that carry a case tag or reply to another message), which is what lets a worker keep up with
- * the HTTP edge.
+ * Canonical messages into the case store, inside the caller's transaction: dedupe on the idempotency key, mask
+ * personal data and classify, identify the senders (merging customers on evidence), find the case each message
+ * belongs to — its channel thread, else an exact repeat, else an open case about the same thing — or open one
+ * (reopening or following up closed ones), append the events with their reasons, prioritise and route new cases,
+ * record permanent bounces, queue acknowledgements and side effects in the outbox and mark the intake items done.
+ * The number of round trips does not grow with the number of messages (except the look-ups of messages that carry
+ * a case tag or reply to another message), which is what lets a worker keep up with the HTTP edge.
  */
 export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], settings: IngestSettings): Promise<void> {
   const candidates = items.flatMap((item) =>
@@ -69,17 +99,11 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       ({ item, message, key }) =>
         !alreadyStored.has(key) && message.kind === "message" && senderIdentities(message, item.connectorId).length > 0,
     )
-    .sort((a, b) => Date.parse(a.message.receivedAt) - Date.parse(b.message.receivedAt));
+    .sort((a, b) => Date.parse(a.message.receivedAt) - Date.parse(b.message.receivedAt))
+    .map((candidate) => ({ ...candidate, analyzed: analyze(settings.analyzer, candidate.message) }));
 
-  const senders = fresh.length
-    ? await findOrCreateSenders(
-        tx,
-        fresh.map(({ item, message }) => ({
-          keys: senderIdentities(message, item.connectorId),
-          displayName: message.from.name,
-        })),
-      )
-    : [];
+  const { senders, mergedCustomers } = await identifySenders(tx, fresh, settings.identity);
+  await recordCustomerFacts(tx, fresh, senders);
   const batch = new BatchState();
   batch.conversations = await findActiveConversations(
     tx,
@@ -89,15 +113,31 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       return conversationId && customerId ? [{ conversationId, customerId }] : [];
     }),
   );
+  const content = await contentMatcher(tx, fresh, senders, batch, settings.cases.matching);
   const placements: Placement[] = [];
-  const newCases: NewCaseRow[] = [];
-  for (const [index, { item, message, key }] of fresh.entries()) {
-    const sender = senders[index] as (typeof senders)[number];
+  const newCases: NewCase[] = [];
+  for (const [index, { item, key, analyzed }] of fresh.entries()) {
+    const message = analyzed.message;
+    const sender = senders[index] as ResolvedSender;
     const machineMail = isMachineMail(message);
-    const match = wantsThreadMatch(message, settings.cases)
+    const threadMatch = wantsThreadMatch(message, settings.cases)
       ? await matchThread(tx, message, sender.customerId, batch, settings.cases.subjectMatch)
       : null;
-    let via = continuation(batch.current(match), message.receivedAt, settings.cases, machineMail);
+    const duplicate = content.duplicateOf(sender.customerId, analyzed);
+    let match = threadMatch ?? duplicate?.match ?? null;
+    let openNote: string | null = null;
+    if (!match && !machineMail) {
+      const similar = content.similarCase(
+        sender.customerId,
+        analyzed,
+        batch.resolvedChatCase(sender.customerId, message),
+      );
+      match = similar.match;
+      openNote = similar.note;
+    }
+    // A repeat changes nothing about its case (like machine mail): sending the same text twice is not news.
+    const quiet = machineMail || (match !== null && match === duplicate?.match);
+    let via = continuation(batch.current(match), message.receivedAt, settings.cases, quiet);
     if (via.action === "follow-up") via = await joinExistingFollowUp(tx, batch, via);
     const optOut = message.flags.optOut;
     if (optOut) batch.optOuts.push({ intakeItemId: item.intakeItemId, identityId: sender.identityId, optOut, message });
@@ -111,22 +151,15 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     let caseId: string;
     if (via.action === "join") {
       caseId = via.match.caseId;
-      // Machine mail leaves the case as it was: no reopening, no new activity for the subject window.
-      if (!machineMail) batch.joined(caseId, via.reopen);
+      // Machine mail and repeats leave the case as it was: no reopening, no new activity for the subject window.
+      if (!quiet) batch.joined(caseId, via.reopen, analyzed.classification);
     } else {
       caseId = randomUUID();
       const followUpOf = via.action === "follow-up" ? via.match.caseId : null;
       if (followUpOf) batch.followUps.set(followUpOf, caseId);
-      newCases.push({
-        id: caseId,
-        customer_id: sender.customerId,
-        channel: message.channel,
-        subject: message.subject,
-        status: "new",
-        team: settings.defaultTeam,
-        follow_up_of_id: followUpOf,
-      });
+      newCases.push({ id: caseId, customerId: sender.customerId, message, analyzed, followUpOf, openNote });
     }
+    const messageId = randomUUID();
     const placedCase = {
       caseId,
       customerId: sender.customerId,
@@ -138,10 +171,20 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     if (topic && !machineMail) batch.placed.set(placedSubjectKey(sender.customerId, topic), placedCase);
     const conversation = message.thread.conversationId;
     if (conversation) batch.placed.set(placedConversationKey(sender.customerId, conversation), placedCase);
+    if (!machineMail)
+      content.remember(sender.customerId, analyzed, {
+        caseId,
+        messageId,
+        status: placedCase.status,
+        newCase: via.action !== "join",
+        category: analyzed.classification?.category ?? null,
+      });
     placements.push({
-      id: randomUUID(),
+      id: messageId,
       key,
       message,
+      analyzed,
+      duplicateOf: duplicate && match === duplicate.match ? duplicate.messageId : null,
       intakeItemId: item.intakeItemId,
       connectorId: item.connectorId,
       actor: `connector:${item.connectorId}`,
@@ -153,26 +196,194 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
 
   const updated = await applyMessageUpdates(tx, updatesOf(items));
   await recordOptOuts(tx, batch.optOuts);
-  if (newCases.length > 0) await insertRows(tx, caseTable, newCases);
+  const priorities = settings.priority
+    ? await prioritizeNewCases(tx, newCases.map(unprioritized), settings.priority, new Date())
+    : new Map<string, Priority>();
+  if (newCases.length > 0)
+    await insertRows(
+      tx,
+      caseTable,
+      newCases.map((entry) => caseRow(entry, settings.defaultTeam, priorities.get(entry.id))),
+    );
   await touchJoinedCases(tx, batch);
   if (placements.length > 0) {
     await insertRows(tx, messageTable, placements.map(messageRow));
-    // Event ids follow the order of this list, so each case's trail reads created → routed → message_added.
+    // Event ids follow the order of this list, so each case's trail reads created → classified → routed →
+    // message_added.
+    const opened = new Map(newCases.map((entry) => [entry.id, entry]));
     await insertRows(
       tx,
       eventTable,
-      placements.flatMap((placement) => events(placement, settings.defaultTeam)),
+      placements.flatMap((placement) =>
+        events(placement, settings.defaultTeam, opened.get(placement.caseId), priorities.get(placement.caseId)),
+      ),
     );
     await markUndeliverable(tx, placements, settings.policies);
     await queueAcknowledgements(tx, placements, settings.policies);
     await queueSideEffects(tx, settings.destinations, placements);
+    await maskRawBodies(tx, items, placements, settings.analyzer);
   }
+  await consolidateMergedCustomers(tx, mergedCustomers, settings.cases.matching, new Date());
   const placedItems = new Set([
     ...placements.map((placement) => placement.intakeItemId),
     ...updated,
     ...batch.optOuts.map((optOut) => optOut.intakeItemId),
   ]);
   await markItemsDone(tx, items, placedItems, alreadyStored);
+}
+
+/** A message as it is stored when no analyzer is configured: unmasked, unclassified, no fingerprint. */
+function analyze(analyzer: MessageAnalyzer | undefined, message: CanonicalMessage): AnalyzedMessage {
+  if (analyzer) return analyzer.analyze(message);
+  return { message, classification: null, fingerprint: null, profile: textProfile(""), redactions: [], original: null };
+}
+
+/** Finds or creates each sender's customer, then lets the identity graph merge customers on evidence. */
+async function identifySenders(
+  tx: SqlClient,
+  fresh: readonly { item: IntakeMessages; analyzed: AnalyzedMessage }[],
+  identity: IdentityConfig | undefined,
+): Promise<{ senders: ResolvedSender[]; mergedCustomers: string[] }> {
+  if (fresh.length === 0) return { senders: [], mergedCustomers: [] };
+  const senders = await findOrCreateSenders(
+    tx,
+    fresh.map(({ item, analyzed }) => ({
+      keys: senderIdentities(analyzed.message, item.connectorId),
+      displayName: analyzed.message.from.name,
+    })),
+  );
+  if (!identity) return { senders, mergedCustomers: [] };
+  const links = await linkIdentities(
+    tx,
+    fresh.map(({ item, analyzed }, index) => ({
+      message: analyzed.message,
+      connectorId: item.connectorId,
+      ...(senders[index] as ResolvedSender),
+    })),
+    identity,
+  );
+  const mergedCustomers = links.flatMap((link) =>
+    link.settlements.some((settlement) => settlement.action === "merged") ? [link.customerId] : [],
+  );
+  return {
+    senders: links.map((link) => ({ customerId: link.customerId, identityId: link.identityId })),
+    mergedCustomers: [...new Set(mergedCustomers)],
+  };
+}
+
+/** What a webhook said about its customers (tier, segment, deal size) is kept on them, newest facts winning. */
+async function recordCustomerFacts(
+  tx: SqlClient,
+  fresh: readonly { message: CanonicalMessage }[],
+  senders: readonly ResolvedSender[],
+): Promise<void> {
+  const facts = fresh.flatMap(({ message }, index) => {
+    const customerId = senders[index]?.customerId;
+    return message.customer && customerId ? [{ customerId, facts: JSON.stringify(message.customer) }] : [];
+  });
+  if (facts.length === 0) return;
+  await tx.sql(
+    `UPDATE customers c SET attributes = c.attributes || t.facts, updated_at = now()
+     FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, facts) WHERE c.id = t.id`,
+    [facts.map((entry) => entry.customerId), facts.map((entry) => entry.facts)],
+  );
+}
+
+/** The repeats and open cases the batch's messages could join, looked up once for the whole batch. */
+async function contentMatcher(
+  tx: SqlClient,
+  fresh: readonly { message: CanonicalMessage; analyzed: AnalyzedMessage }[],
+  senders: readonly ResolvedSender[],
+  batch: BatchState,
+  matching: MatchingConfig,
+): Promise<ContentMatcher> {
+  const earliest = fresh.reduce((min, { message }) => Math.min(min, Date.parse(message.receivedAt)), Date.now());
+  const fingerprints = fresh.flatMap(({ analyzed }, index) => {
+    const customerId = senders[index]?.customerId;
+    return analyzed.fingerprint && customerId ? [{ customerId, fingerprint: analyzed.fingerprint }] : [];
+  });
+  const repeats = await findEarlierRepeats(
+    tx,
+    fingerprints,
+    new Date(earliest - matching.duplicateWindowMinutes * 60_000),
+  );
+  // Machine mail is never placed by content, so its senders need no candidates.
+  const customers = fresh.flatMap(({ message }, index) =>
+    !isMachineMail(message) ? [senders[index]?.customerId ?? ""] : [],
+  );
+  const candidates = matching.enabled
+    ? await findCandidateCases(
+        tx,
+        customers.filter(Boolean),
+        batch.resolvedChatCaseIds(),
+        new Date(earliest - matching.windowHours * 3_600_000),
+      )
+    : [];
+  return new ContentMatcher(repeats, candidates, matching);
+}
+
+/** A classification good enough to put on a case: confident, not for triage. */
+function confidentCategory(classification: MessageClassification | null): string | null {
+  return classification && !classification.triage ? classification.category : null;
+}
+
+function unprioritized(entry: NewCase): UnprioritizedCase {
+  const classification = entry.analyzed.classification;
+  return {
+    id: entry.id,
+    customerId: entry.customerId,
+    category: confidentCategory(classification),
+    severity: classification?.severity ?? null,
+    text: [entry.message.subject, entry.message.text].filter(Boolean).join("\n"),
+  };
+}
+
+function caseRow(entry: NewCase, team: string, priority: Priority | undefined): NewCaseRow {
+  const classification = entry.analyzed.classification;
+  return {
+    id: entry.id,
+    customer_id: entry.customerId,
+    channel: entry.message.channel,
+    subject: entry.message.subject,
+    status: "new",
+    team,
+    follow_up_of_id: entry.followUpOf,
+    category: confidentCategory(classification),
+    severity: classification?.severity ?? null,
+    classification: classification ? JSON.stringify(classification) : null,
+    category_source: confidentCategory(classification) ? "model" : null,
+    triage: classification?.triage ?? false,
+    priority: priority?.score ?? null,
+    priority_breakdown: priority ? JSON.stringify(priority) : null,
+  };
+}
+
+/**
+ * Unless `redaction.keepOriginal` says otherwise, the intake log's raw body is masked once its messages are stored,
+ * so the personal data redaction found is nowhere in the database. Only items where something was found are
+ * rewritten. A replay then works on the masked body, which is what it would store anyway.
+ */
+async function maskRawBodies(
+  tx: SqlClient,
+  items: IntakeMessages[],
+  placements: Placement[],
+  analyzer: MessageAnalyzer | undefined,
+): Promise<void> {
+  if (!analyzer || analyzer.keepsOriginal) return;
+  const found = new Set(
+    placements.filter((placement) => placement.analyzed.redactions.length > 0).map((p) => p.intakeItemId),
+  );
+  const masked = items.flatMap((item) =>
+    found.has(item.intakeItemId) && item.rawBody !== undefined
+      ? [{ id: item.intakeItemId, rawBody: analyzer.redactText(item.rawBody).text }]
+      : [],
+  );
+  if (masked.length === 0) return;
+  await tx.sql(
+    `UPDATE intake_items i SET raw_body = t.raw_body
+     FROM unnest($1::uuid[], $2::text[]) AS t(id, raw_body) WHERE i.id = t.id`,
+    [masked.map((entry) => entry.id), masked.map((entry) => entry.rawBody)],
+  );
 }
 
 /** Status callbacks, edits, deletes and reactions: they change stored messages and never open a case. */
@@ -228,10 +439,26 @@ class BatchState {
   readonly touched = new Set<string>();
   readonly reopened = new Set<string>();
   readonly optOuts: OptOut[] = [];
+  /** Joined case → the classification of a message that joined it, for cases still without a category. */
+  readonly classifiedBy = new Map<string, MessageClassification>();
 
-  joined(caseId: string, reopen: boolean): void {
+  joined(caseId: string, reopen: boolean, classification: MessageClassification | null): void {
     this.touched.add(caseId);
     if (reopen) this.reopened.add(caseId);
+    if (classification && !classification.triage && !this.classifiedBy.has(caseId))
+      this.classifiedBy.set(caseId, classification);
+  }
+
+  /** The resolved case a chat message's conversation last had, which the similarity step may reopen. */
+  resolvedChatCase(customerId: string, message: CanonicalMessage): string | null {
+    const conversationId = message.thread.conversationId;
+    if (!conversationId) return null;
+    const found = this.conversations.get(placedConversationKey(customerId, conversationId));
+    return found?.status === "resolved" ? found.caseId : null;
+  }
+
+  resolvedChatCaseIds(): string[] {
+    return [...this.conversations.values()].filter((row) => row.status === "resolved").map((row) => row.caseId);
   }
 
   /** A match as it stands after this batch: a case reopened by an earlier message is open now. */
@@ -262,9 +489,28 @@ async function joinExistingFollowUp(
   return { action: "join", match: { ...via.match, caseId: followUpId, status: "open", evidence }, reopen: false };
 }
 
-/** Joined cases show new activity (the subject window counts from it); reopened ones go back to `open`. */
+/**
+ * Joined cases show new activity (the subject window counts from it); reopened ones go back to `open`. A case that
+ * has no category yet (its first message was "hi" on a chat) takes the first confident one of a message joining it;
+ * a category an agent set is never overwritten.
+ */
 async function touchJoinedCases(tx: SqlClient, batch: BatchState): Promise<void> {
   if (batch.touched.size === 0) return;
+  if (batch.classifiedBy.size > 0) {
+    const classified = [...batch.classifiedBy];
+    await tx.sql(
+      `UPDATE cases c SET category = t.category, severity = t.severity, classification = t.classification,
+         category_source = 'model', triage = false
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS t(id, category, severity, classification)
+       WHERE c.id = t.id AND c.category IS NULL AND c.category_source IS DISTINCT FROM 'agent'`,
+      [
+        classified.map(([caseId]) => caseId),
+        classified.map(([, classification]) => classification.category),
+        classified.map(([, classification]) => classification.severity),
+        classified.map(([, classification]) => JSON.stringify(classification)),
+      ],
+    );
+  }
   await tx.sql(
     `UPDATE cases SET
        updated_at = now(),
@@ -282,14 +528,19 @@ function wantsThreadMatch(message: CanonicalMessage, cases: CasesConfig): boolea
   return cases.subjectMatch.enabled && message.channel === "email" && Boolean(message.subject);
 }
 
-function events(placement: Placement, team: string): EventRow[] {
+function events(placement: Placement, team: string, opened: NewCase | undefined, priority?: Priority): EventRow[] {
   const { caseId, actor, via } = placement;
   const messageAdded = {
     case_id: caseId,
     actor,
     type: "message_added",
-    reason: via.action === "join" ? `thread: ${via.match.rule} ${via.match.evidence}` : "first message of the case",
-    data: JSON.stringify({ messageId: placement.id, channel: placement.message.channel }),
+    reason: via.action === "join" ? joinReason(via.match) : "first message of the case",
+    data: JSON.stringify({
+      messageId: placement.id,
+      channel: placement.message.channel,
+      ...(via.action === "join" && { rule: via.match.rule }),
+      ...(placement.duplicateOf && { duplicateOf: placement.duplicateOf }),
+    }),
   };
   if (via.action === "join") {
     if (!via.reopen) return [messageAdded];
@@ -309,7 +560,7 @@ function events(placement: Placement, team: string): EventRow[] {
     reason:
       via.action === "follow-up"
         ? `follow-up to a closed case (${via.match.rule} ${via.match.evidence}; cases.replyToClosed)`
-        : "no open case matched the message",
+        : (opened?.openNote ?? "no open case matched the message"),
     data: JSON.stringify(via.action === "follow-up" ? { followUpOf: via.match.caseId } : {}),
   };
   const routed = {
@@ -319,7 +570,45 @@ function events(placement: Placement, team: string): EventRow[] {
     reason: "default team (routing.defaultTeam)",
     data: JSON.stringify({ team }),
   };
-  return [created, routed, messageAdded];
+  return [created, ...classificationEvents(caseId, placement.analyzed.classification, priority), routed, messageAdded];
+}
+
+function joinReason(match: ThreadMatch): string {
+  if (match.rule === "duplicate") return `duplicate: ${match.evidence}`;
+  if (match.rule === "similarity") return `same complaint: ${match.evidence}`;
+  return `thread: ${match.rule} ${match.evidence}`;
+}
+
+/** Why the new case has its category (or needs triage) and its priority. */
+function classificationEvents(
+  caseId: string,
+  classification: MessageClassification | null,
+  priority: Priority | undefined,
+): EventRow[] {
+  const rows: EventRow[] = [];
+  if (classification) {
+    const { category, confidence, evidence, kind, severity, language } = classification;
+    rows.push({
+      case_id: caseId,
+      actor: "system",
+      type: classification.triage ? "needs_triage" : "classified",
+      reason: classification.triage
+        ? `best guess ${category} at ${confidence.toFixed(2)} is below classification.triageBelow (${evidence})`
+        : `${category} at ${confidence.toFixed(2)} (${evidence}); ${kind}, ${severity}`,
+      data: JSON.stringify({ category, confidence, kind, severity, language, reasons: classification.reasons }),
+    });
+  }
+  if (priority) {
+    const parts = Object.entries(priority.factors).map(([name, factor]) => `${name} ${factor.points}`);
+    rows.push({
+      case_id: caseId,
+      actor: "system",
+      type: "prioritized",
+      reason: `priority ${priority.score}: ${parts.join(", ")}`,
+      data: JSON.stringify(priority),
+    });
+  }
+  return rows;
 }
 
 async function queueSideEffects(

@@ -1,6 +1,6 @@
 import type { SqlClient } from "../db/database";
 
-type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz" | "boolean";
+type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz" | "boolean" | "int4";
 
 /** A table written in bulk: each column's SQL type, and columns filled by an SQL expression (e.g. `now()`). */
 export interface Table<Row> {

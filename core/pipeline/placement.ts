@@ -1,12 +1,17 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { Continuation } from "../cases/continuation";
 import type { MessageRow } from "./case-rows";
+import type { AnalyzedMessage } from "./message-analysis";
 
 /** A message that will be stored, and the case it goes to. */
 export interface Placement {
   id: string;
   key: string;
+  /** As stored: personal data masked. */
   message: CanonicalMessage;
+  analyzed: AnalyzedMessage;
+  /** The earlier message this one repeats word for word, when it joined that message's case for it. */
+  duplicateOf: string | null;
   intakeItemId: string;
   connectorId: string;
   actor: string;
@@ -41,6 +46,11 @@ export function messageRow(placement: Placement): MessageRow {
     attachments: JSON.stringify(message.attachments),
     flags: JSON.stringify(message.flags),
     kind: message.kind,
+    classification: placement.analyzed.classification ? JSON.stringify(placement.analyzed.classification) : null,
+    text_hash: placement.analyzed.fingerprint,
+    duplicate_of_id: placement.duplicateOf,
+    redactions: JSON.stringify(placement.analyzed.redactions),
+    original: placement.analyzed.original ? JSON.stringify(placement.analyzed.original) : null,
     automatic: false,
     sent_at: message.receivedAt,
   };

@@ -8,6 +8,7 @@ import type { IntakeJobHandler, JobAttempt } from "../queue/job-queue";
 import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
 import type { PlaintConfig } from "../config/config.schema";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "./ingest-messages";
+import { MessageAnalyzer } from "./message-analysis";
 
 export interface PipelineDependencies {
   database: Database;
@@ -91,6 +92,7 @@ async function loadAndNormalize(
         connectorId: item.connectorId,
         messages: normalized.value,
         attempt: item.attempts,
+        rawBody: item.rawBody,
       });
     else
       outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
@@ -129,8 +131,11 @@ function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<voi
   return deps.database.transaction((tx) => ingestMessages(tx, work, deps.settings));
 }
 
-/** What the pipeline takes from the configuration. */
-export function ingestSettings(config: PlaintConfig): IngestSettings {
+/**
+ * What the pipeline takes from the configuration. `analyzer` is the process's own (its classifier can be swapped
+ * for a retrained one while it runs); one is made from the config when none is given.
+ */
+export function ingestSettings(config: PlaintConfig, analyzer = new MessageAnalyzer(config)): IngestSettings {
   const policies = config.connectors.flatMap((connector) => {
     const policy = connectorFor(connector).ingestPolicy?.(connector);
     return policy ? [[connector.id, policy] as const] : [];
@@ -141,6 +146,9 @@ export function ingestSettings(config: PlaintConfig): IngestSettings {
     cases: config.cases,
     policies: new Map(policies),
     maxAttempts: config.pipeline.maxAttempts,
+    analyzer,
+    identity: config.identity,
+    priority: config.priority,
   };
 }
 

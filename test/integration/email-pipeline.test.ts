@@ -299,6 +299,8 @@ cases:
     const events = await prisma.caseEvent.findMany({ where: { caseId: kase.id }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.type)).toStrictEqual([
       "created",
+      "classified",
+      "prioritized",
       "routed",
       "message_added",
       "reply_queued",

@@ -15,7 +15,11 @@ describe.each(["embedded", "postgres"] as const)("IntakeBatchWriter (%s)", (mode
     if (mode === "postgres") {
       server = await createTestPostgres();
       if (!server) return;
-      database = await openDatabase({ databaseUrl: server.url, migrate: true });
+      database = await openDatabase({
+        databaseUrl: server.url,
+        dataDir: mkdtempSync(path.join(tmpdir(), "plaint-batch-")),
+        migrate: true,
+      });
     } else {
       database = await openDatabase({ dataDir: mkdtempSync(path.join(tmpdir(), "plaint-batch-")), migrate: true });
     }

@@ -136,6 +136,8 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     const trail = await prisma.caseEvent.findMany({ where: { caseId: kase.id }, orderBy: { id: "asc" } });
     expect(trail.map((event) => event.type)).toStrictEqual([
       "created",
+      "classified",
+      "prioritized",
       "routed",
       "message_added",
       "reply_queued",

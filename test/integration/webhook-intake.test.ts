@@ -74,6 +74,8 @@ describe("webhook intake on the embedded hub", () => {
     });
     expect(detail.json.events.map((event: { type: string }) => event.type)).toStrictEqual([
       "created",
+      "classified",
+      "prioritized",
       "routed",
       "message_added",
     ]);

@@ -127,6 +127,9 @@ export function writeMailHubConfig(
     type: email
     address: support@example.com
     imap: { host: ${server.host}, port: ${server.port}, tls: false, user: ${server.user}, secret: ${server.password}, folder: ${folder} }
+# The planned complaints share one templated body, so matching by content would (rightly) put a customer's
+# complaints on one case; these tests check the thread rules alone.
+cases: { matching: { enabled: false } }
 `,
   );
   return { configPath, config: loadConfigOrThrow(configPath, { TEST_WEBHOOK_SECRET: webhookSecret }), dir };

@@ -1,0 +1,80 @@
+import type { SqlClient } from "../db/database";
+import type { MatchingConfig } from "../config/config.schema";
+import { sameComplaintProfiles, type SameComplaintDecision } from "../../normalizers/similarity/same-complaint";
+import { textProfile, type TextProfile } from "../../normalizers/similarity/similarity";
+
+/** A case a message might be about: one of the customer's recent open cases, or its chat's last resolved one. */
+export interface CandidateCase {
+  caseId: string;
+  customerId: string;
+  status: string;
+  closedAt: string | null;
+  /** The case's category, or the classifier's best guess while the case waits for triage. */
+  category: string | null;
+  /** The case's last few inbound messages, newest first. */
+  profiles: TextProfile[];
+}
+
+/** How many of a case's latest messages a new one is compared with. */
+const COMPARED_MESSAGES = 5;
+
+/**
+ * Every case a batch's unplaced messages could join, in one query: each customer's cases still being worked and
+ * active within the window, and the resolved cases the batch's chats last had (where a new topic starts a new case
+ * and the same topic reopens the old one).
+ */
+export async function findCandidateCases(
+  db: SqlClient,
+  customerIds: readonly string[],
+  resolvedCaseIds: readonly string[],
+  since: Date,
+): Promise<CandidateCase[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await db.sql<Omit<CandidateCase, "profiles"> & { texts: string[] | null }>(
+    `SELECT c.id::text AS "caseId", c.customer_id::text AS "customerId", c.status, c.closed_at AS "closedAt",
+       coalesce(c.category, c.classification->>'category') AS category,
+       (SELECT array_agg(latest.text) FROM (
+          SELECT m.text FROM messages m
+          WHERE m.case_id = c.id AND m.direction = 'in' AND m.deleted_at IS NULL
+          ORDER BY m.sent_at DESC LIMIT ${COMPARED_MESSAGES}) latest) AS texts
+     FROM cases c
+     WHERE c.customer_id = ANY($1::uuid[]) AND c.merged_into_id IS NULL
+       AND ((c.status IN ('new', 'open', 'pending') AND c.updated_at >= $2) OR c.id = ANY($3::uuid[]))
+     ORDER BY c.updated_at DESC`,
+    [[...new Set(customerIds)], since.toISOString(), [...new Set(resolvedCaseIds)]],
+  );
+  return rows.map((row) => ({
+    caseId: row.caseId,
+    customerId: row.customerId,
+    status: row.status,
+    closedAt: row.closedAt === null ? null : new Date(row.closedAt).toISOString(),
+    category: row.category,
+    profiles: (row.texts ?? []).map(textProfile),
+  }));
+}
+
+/** The candidate a message is most likely about, when the decision says join; otherwise the best miss, for the trail. */
+export function chooseSimilarCase(
+  message: { profile: TextProfile; category: string | null },
+  candidates: readonly CandidateCase[],
+  matching: Pick<MatchingConfig, "threshold" | "requireSameCategory">,
+): { candidate: CandidateCase; decision: SameComplaintDecision } | null {
+  let best: { candidate: CandidateCase; decision: SameComplaintDecision } | null = null;
+  for (const candidate of candidates) {
+    const decision = sameComplaintProfiles(
+      {
+        newProfile: message.profile,
+        newCategory: message.category,
+        caseProfiles: candidate.profiles,
+        caseCategory: candidate.category,
+      },
+      matching,
+    );
+    const better =
+      !best ||
+      (decision.join && !best.decision.join) ||
+      (decision.join === best.decision.join && decision.score > best.decision.score);
+    if (better) best = { candidate, decision };
+  }
+  return best;
+}

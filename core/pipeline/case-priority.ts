@@ -1,0 +1,68 @@
+import type { SqlClient } from "../db/database";
+import type { PriorityConfig } from "../config/config.schema";
+import type { Severity } from "../../normalizers/signals";
+import { computePriority, type Priority } from "../cases/priority";
+
+/** A case about to be opened, as priority needs it. */
+export interface UnprioritizedCase {
+  id: string;
+  customerId: string;
+  category: string | null;
+  severity: Severity | null;
+  text: string;
+}
+
+/**
+ * Priorities of a batch's new cases, in two queries whatever the batch size: how many cases of each category are
+ * recent and open (the batch's own new cases counted in), and the customers' attributes.
+ */
+export async function prioritizeNewCases(
+  db: SqlClient,
+  cases: readonly UnprioritizedCase[],
+  config: PriorityConfig,
+  now: Date,
+): Promise<Map<string, Priority>> {
+  const priorities = new Map<string, Priority>();
+  if (cases.length === 0) return priorities;
+  const categories = [...new Set(cases.flatMap((entry) => (entry.category ? [entry.category] : [])))];
+  const counts = categories.length
+    ? await db.sql<{ category: string; recent: number; open: number }>(
+        `SELECT category,
+           count(*) FILTER (WHERE created_at >= $2)::int AS recent,
+           count(*) FILTER (WHERE status IN ('new', 'open', 'pending'))::int AS open
+         FROM cases WHERE category = ANY($1::text[]) AND merged_into_id IS NULL GROUP BY category`,
+        [categories, new Date(now.getTime() - config.windowDays * 86_400_000).toISOString()],
+      )
+    : [];
+  const byCategory = new Map(counts.map((row) => [row.category, row]));
+  const inBatch = new Map<string, number>();
+  for (const entry of cases) if (entry.category) inBatch.set(entry.category, (inBatch.get(entry.category) ?? 0) + 1);
+  const customers = await db.sql<{ id: string; attributes: Record<string, unknown> }>(
+    `SELECT id::text AS id, attributes FROM customers WHERE id = ANY($1::uuid[])`,
+    [[...new Set(cases.map((entry) => entry.customerId))]],
+  );
+  const attributes = new Map(customers.map((row) => [row.id, row.attributes]));
+  for (const entry of cases) {
+    const stored = entry.category ? byCategory.get(entry.category) : undefined;
+    const batchCount = entry.category ? (inBatch.get(entry.category) ?? 0) : 1;
+    const customer = attributes.get(entry.customerId) ?? {};
+    priorities.set(
+      entry.id,
+      computePriority(
+        {
+          category: entry.category,
+          severity: entry.severity,
+          text: entry.text,
+          recentSimilar: (stored?.recent ?? 0) + batchCount,
+          openSimilar: (stored?.open ?? 0) + batchCount,
+          customer: {
+            tier: typeof customer["tier"] === "string" ? customer["tier"] : undefined,
+            dealSize: typeof customer["dealSize"] === "number" ? customer["dealSize"] : undefined,
+          },
+        },
+        config,
+      ),
+    );
+  }
+  return priorities;
+}
