@@ -6,6 +6,7 @@ import { recordIntake } from "../../core/intake/intake-log";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";
 import { ingestSettings } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
+import { redactionConfigSchema } from "../../normalizers/redaction/redaction.schema";
 import { writeTestConfig } from "../support/test-hub";
 
 /**
@@ -19,7 +20,11 @@ describe("cases across channels", () => {
 
   beforeAll(async () => {
     database = await openDatabase({ dataDir: mkdtempSync(path.join(tmpdir(), "plaint-cross-")), migrate: true });
-    settings = ingestSettings(writeTestConfig().config);
+    const { config } = writeTestConfig();
+    const redaction = redactionConfigSchema.parse({
+      patterns: [{ name: "api-key", regex: "sk_live_[A-Za-z0-9]{16,}" }],
+    });
+    settings = ingestSettings({ ...config, redaction });
   });
   afterAll(async () => {
     await database.close();
@@ -239,26 +244,43 @@ describe("cases across channels", () => {
     expect(await eventsOf(unclear.id)).toContainEqual(expect.stringMatching(/^needs_triage: best guess /));
   });
 
-  it("masks card numbers and IBANs in what it stores, intake log included", async () => {
-    const card = "4111 1111 1111 1111";
-    const iban = "DE89 3704 0044 0532 0130 00";
-    const text = `Please refund to card ${card} or to my account ${iban}.`;
-    const leaky = message({ channel: "webhook", from: { address: "eve@example.com" }, subject: `Card ${card}`, text });
+  it("masks every kind of personal data in what it stores, intake log included", async () => {
+    const secrets = [
+      ["card 4111 1111 1111 1111", "card [redacted card ending 1111]"],
+      ["IBAN DE89 3704 0044 0532 0130 00", "IBAN [redacted IBAN ending 3000]"],
+      ["SSN 123-45-6789", "SSN [redacted us-ssn]"],
+      ["NI number AB 12 34 56 C", "NI number [redacted uk-nino]"],
+      ["mijn BSN is 111222333", "mijn BSN is [redacted nl-bsn]"],
+      ["DNI 12345678Z", "DNI [redacted es-dni]"],
+      ["NIE X1234567L", "NIE [redacted es-nie]"],
+      ["CF RSSMRA85T10A562S", "CF [redacted it-codice-fiscale]"],
+      ["NIR 1 85 05 78 006 084 91", "NIR [redacted fr-nir]"],
+      ["Steuer-ID 86095742719", "Steuer-ID [redacted de-steuer-id]"],
+      ["key sk_live_abcdefghijklmnop1234", "key [redacted api-key]"],
+    ];
+    const text = `Please fix my data: ${secrets.map(([plain]) => plain).join("; ")}.`;
+    const leaky = message({
+      channel: "webhook",
+      from: { address: "eve@example.com" },
+      subject: "Card 4111 1111 1111 1111",
+      text,
+    });
     const item = await ingest(leaky, JSON.stringify({ message: text }));
     const row = await stored(leaky.externalId);
-    expect(row.text).toBe(
-      "Please refund to card [redacted card ending 1111] or to my account [redacted IBAN ending 3000].",
-    );
+    expect(row.text).toBe(`Please fix my data: ${secrets.map(([, masked]) => masked).join("; ")}.`);
+    expect(row.fullText).toBe(row.text);
     expect(row.subject).toBe("Card [redacted card ending 1111]");
     expect(row.redactions).toStrictEqual(
       expect.arrayContaining([
         { kind: "card", count: 2 },
         { kind: "iban", count: 1 },
+        { kind: "api-key", count: 1 },
+        { kind: "us-ssn", count: 1 },
       ]),
     );
+    expect((row.redactions as unknown[]).length).toBe(11);
     expect(row.original).toBeNull();
     const intake = await database.prisma.intakeItem.findUniqueOrThrow({ where: { id: item.intakeItemId } });
-    expect(intake.rawBody).not.toContain("4111");
-    expect(intake.rawBody).toContain("[redacted card ending 1111]");
+    expect(intake.rawBody).toBe(JSON.stringify({ message: row.text }));
   });
 });

@@ -86,7 +86,8 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
         expect(form).toEqual({
           To: customer,
           From: "+14155550100",
-          Body: "Sorry about that: the second charge is refunded.",
+          // The agent pasted the customer's card number: what leaves the hub is masked like what it stores.
+          Body: "Sorry about that: the second charge on [redacted card ending 1111] is refunded.",
           StatusCallback: webhookUrl,
         });
         return true;
@@ -95,7 +96,7 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     const posted = await fetch(`http://127.0.0.1:${hub.port}/v1/cases/C-${kase.number}/messages`, {
       method: "POST",
       headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ text: "Sorry about that: the second charge is refunded." }),
+      body: JSON.stringify({ text: "Sorry about that: the second charge on 4111-1111-1111-1111 is refunded." }),
     });
     expect(posted.status).toBe(202);
     const sent = await eventually(() =>
