@@ -57,7 +57,7 @@ export async function findCandidateCases(
 export function chooseSimilarCase(
   message: { profile: TextProfile; category: string | null },
   candidates: readonly CandidateCase[],
-  matching: Pick<MatchingConfig, "threshold" | "requireSameCategory">,
+  matching: Pick<MatchingConfig, "threshold" | "requireSameCategory" | "textAloneThreshold">,
 ): { candidate: CandidateCase; decision: SameComplaintDecision } | null {
   let best: { candidate: CandidateCase; decision: SameComplaintDecision } | null = null;
   for (const candidate of candidates) {

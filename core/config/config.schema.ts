@@ -69,8 +69,10 @@ export const matchingConfigSchema = z.strictObject({
    * kept precision ≥ 0.99 on the labelled pairs. Lower it and more resends join, but more distinct complaints merge.
    */
   threshold: z.number().min(0).max(1).default(0.56),
-  /** Join only when the classifier gave both the same category. */
+  /** Join only when the classifier gave both the same category… */
   requireSameCategory: z.boolean().default(true),
+  /** …unless the texts alone are at least this similar (a near-copy is one complaint whatever the classifier says). */
+  textAloneThreshold: z.number().min(0).max(1).default(0.68),
   /** The same normalised text from the same customer within this many minutes, on any channel, is a duplicate. */
   duplicateWindowMinutes: z.number().positive().default(30),
 });

@@ -83,6 +83,7 @@ describe("loadConfig with a single file", () => {
             windowHours: 72,
             threshold: 0.56,
             requireSameCategory: true,
+            textAloneThreshold: 0.68,
             duplicateWindowMinutes: 30,
           },
         },

@@ -5,7 +5,8 @@ const email =
   "Hi,\n\nI was charged twice for my order 1182 on Friday, please refund one of the payments.\n\nThanks,\nTom";
 const sms = "charged twice for order 1182 on friday pls refund one of the payments";
 const other = "Hi,\n\nThe courier left my parcel at the wrong address and it is gone.\n\nThanks,\nTom";
-const options = { threshold: 0.5, requireSameCategory: true };
+// The text-alone rule is off here (above any score) except in its own test.
+const options = { threshold: 0.5, requireSameCategory: true, textAloneThreshold: 1.01 };
 
 describe("sameComplaint", () => {
   it("joins a resend of the same complaint with the same category, and says why", () => {
@@ -41,13 +42,32 @@ describe("sameComplaint", () => {
   it("decides on text alone when the category rule is off", () => {
     const decision = sameComplaint(
       { newText: sms, newCategory: "billing-payments", caseTexts: [email], caseCategory: "delivery" },
-      { threshold: 0.5, requireSameCategory: false },
+      { threshold: 0.5, requireSameCategory: false, textAloneThreshold: 1.01 },
     );
     expect(decision).toStrictEqual({
       join: true,
       score: decision.score,
       reason: `similarity ${decision.score.toFixed(2)} ≥ 0.50`,
     });
+  });
+
+  it("joins a near-copy whatever the categories say, and says it was the text alone", () => {
+    const copy = "I was charged twice for my order 1182 on Friday, please refund one of the payments.";
+    const decision = sameComplaint(
+      { newText: copy, newCategory: "billing-payments", caseTexts: [email], caseCategory: "delivery" },
+      { ...options, textAloneThreshold: 0.8 },
+    );
+    expect(decision).toStrictEqual({
+      join: true,
+      score: decision.score,
+      reason: `similarity ${decision.score.toFixed(2)} ≥ 0.80 (text alone)`,
+    });
+    expect(decision.score).toBeGreaterThanOrEqual(0.8);
+    const below = sameComplaint(
+      { newText: sms, newCategory: "billing-payments", caseTexts: [email], caseCategory: "delivery" },
+      { ...options, textAloneThreshold: decision.score + 0.5 },
+    );
+    expect(below.join).toBe(false);
   });
 
   it("takes the best match among the case's recent messages", () => {
@@ -61,7 +81,7 @@ describe("sameComplaint", () => {
   it("never prints a rounded score that reads as reaching a threshold it missed", () => {
     const decision = sameComplaint(
       { newText: sms, newCategory: "x", caseTexts: [email], caseCategory: "x" },
-      { threshold: 0.99, requireSameCategory: true },
+      { threshold: 0.99, requireSameCategory: true, textAloneThreshold: 1.01 },
     );
     expect(decision.join).toBe(false);
     expect(decision.score).toBeLessThan(0.99);
