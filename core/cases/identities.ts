@@ -37,6 +37,8 @@ export interface SenderRequest {
 export interface ResolvedSender {
   identityId: string;
   customerId: string;
+  /** The customer was created by this call: it has no cases or messages yet. */
+  isNew?: boolean;
 }
 
 const selectIdentities = `
@@ -94,7 +96,7 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
     ]);
     await db.sql(insertIdentities(false), identityColumns(created));
     for (const entry of created)
-      resolved.set(entry.text, { identityId: entry.identityId, customerId: entry.customerId });
+      resolved.set(entry.text, { identityId: entry.identityId, customerId: entry.customerId, isNew: true });
   }
 
   const results = senders.map((sender) => resolved.get(identityText(sender.keys[0] as IdentityKey)) as ResolvedSender);

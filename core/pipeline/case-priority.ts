@@ -2,6 +2,7 @@ import type { SqlClient } from "../db/database";
 import type { PriorityConfig } from "../config/config.schema";
 import type { Severity } from "../../normalizers/signals";
 import { computePriority, type Priority } from "../cases/priority";
+import type { CustomerFacts } from "../../normalizers/canonical-message";
 
 /** A case about to be opened, as priority needs it. */
 export interface UnprioritizedCase {
@@ -10,6 +11,8 @@ export interface UnprioritizedCase {
   category: string | null;
   severity: Severity | null;
   text: string;
+  /** The customer's attributes when already known (a customer created in this batch); looked up otherwise. */
+  attributes?: CustomerFacts;
 }
 
 /**
@@ -37,15 +40,18 @@ export async function prioritizeNewCases(
   const byCategory = new Map(counts.map((row) => [row.category, row]));
   const inBatch = new Map<string, number>();
   for (const entry of cases) if (entry.category) inBatch.set(entry.category, (inBatch.get(entry.category) ?? 0) + 1);
-  const customers = await db.sql<{ id: string; attributes: Record<string, unknown> }>(
-    `SELECT id::text AS id, attributes FROM customers WHERE id = ANY($1::uuid[])`,
-    [[...new Set(cases.map((entry) => entry.customerId))]],
-  );
+  const unknown = [...new Set(cases.filter((entry) => !entry.attributes).map((entry) => entry.customerId))];
+  const customers = unknown.length
+    ? await db.sql<{ id: string; attributes: Record<string, unknown> }>(
+        `SELECT id::text AS id, attributes FROM customers WHERE id = ANY($1::uuid[])`,
+        [unknown],
+      )
+    : [];
   const attributes = new Map(customers.map((row) => [row.id, row.attributes]));
   for (const entry of cases) {
     const stored = entry.category ? byCategory.get(entry.category) : undefined;
     const batchCount = entry.category ? (inBatch.get(entry.category) ?? 0) : 1;
-    const customer = attributes.get(entry.customerId) ?? {};
+    const customer: Readonly<Record<string, unknown>> = { ...(entry.attributes ?? attributes.get(entry.customerId)) };
     priorities.set(
       entry.id,
       computePriority(

@@ -50,6 +50,8 @@ export interface IntakeMessages {
 interface NewCase {
   id: string;
   customerId: string;
+  /** Created in this batch: its attributes are only what its message said. */
+  customerIsNew: boolean;
   message: CanonicalMessage;
   analyzed: AnalyzedMessage;
   followUpOf: string | null;
@@ -109,8 +111,8 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     tx,
     fresh.flatMap(({ message }, index) => {
       const conversationId = message.thread.conversationId;
-      const customerId = senders[index]?.customerId;
-      return conversationId && customerId ? [{ conversationId, customerId }] : [];
+      const sender = senders[index];
+      return conversationId && sender && !sender.isNew ? [{ conversationId, customerId: sender.customerId }] : [];
     }),
   );
   const content = await contentMatcher(tx, fresh, senders, batch, settings.cases.matching);
@@ -157,7 +159,15 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
       caseId = randomUUID();
       const followUpOf = via.action === "follow-up" ? via.match.caseId : null;
       if (followUpOf) batch.followUps.set(followUpOf, caseId);
-      newCases.push({ id: caseId, customerId: sender.customerId, message, analyzed, followUpOf, openNote });
+      newCases.push({
+        id: caseId,
+        customerId: sender.customerId,
+        customerIsNew: sender.isNew === true,
+        message,
+        analyzed,
+        followUpOf,
+        openNote,
+      });
     }
     const messageId = randomUUID();
     const placedCase = {
@@ -266,7 +276,12 @@ async function identifySenders(
     link.settlements.some((settlement) => settlement.action === "merged") ? [link.customerId] : [],
   );
   return {
-    senders: links.map((link) => ({ customerId: link.customerId, identityId: link.identityId })),
+    // A customer merged into an older one is not new any more: the survivor has a history.
+    senders: links.map((link, index) => ({
+      customerId: link.customerId,
+      identityId: link.identityId,
+      isNew: senders[index]?.isNew === true && link.customerId === senders[index]?.customerId,
+    })),
     mergedCustomers: [...new Set(mergedCustomers)],
   };
 }
@@ -298,8 +313,10 @@ async function contentMatcher(
   matching: MatchingConfig,
 ): Promise<ContentMatcher> {
   const earliest = fresh.reduce((min, { message }) => Math.min(min, Date.parse(message.receivedAt)), Date.now());
+  // A customer created in this batch has no earlier messages or cases to look up.
+  const known = (index: number) => (senders[index]?.isNew ? undefined : senders[index]?.customerId);
   const fingerprints = fresh.flatMap(({ analyzed }, index) => {
-    const customerId = senders[index]?.customerId;
+    const customerId = known(index);
     return analyzed.fingerprint && customerId ? [{ customerId, fingerprint: analyzed.fingerprint }] : [];
   });
   const repeats = await findEarlierRepeats(
@@ -308,17 +325,16 @@ async function contentMatcher(
     new Date(earliest - matching.duplicateWindowMinutes * 60_000),
   );
   // Machine mail is never placed by content, so its senders need no candidates.
-  const customers = fresh.flatMap(({ message }, index) =>
-    !isMachineMail(message) ? [senders[index]?.customerId ?? ""] : [],
-  );
-  const candidates = matching.enabled
-    ? await findCandidateCases(
-        tx,
-        customers.filter(Boolean),
-        batch.resolvedChatCaseIds(),
-        new Date(earliest - matching.windowHours * 3_600_000),
-      )
-    : [];
+  const customers = fresh.flatMap(({ message }, index) => (!isMachineMail(message) ? [known(index) ?? ""] : []));
+  const candidates =
+    matching.enabled && (customers.some(Boolean) || batch.resolvedChatCaseIds().length > 0)
+      ? await findCandidateCases(
+          tx,
+          customers.filter(Boolean),
+          batch.resolvedChatCaseIds(),
+          new Date(earliest - matching.windowHours * 3_600_000),
+        )
+      : [];
   return new ContentMatcher(repeats, candidates, matching);
 }
 
@@ -335,6 +351,7 @@ function unprioritized(entry: NewCase): UnprioritizedCase {
     category: confidentCategory(classification),
     severity: classification?.severity ?? null,
     text: [entry.message.subject, entry.message.text].filter(Boolean).join("\n"),
+    ...(entry.customerIsNew && { attributes: entry.message.customer ?? {} }),
   };
 }
 

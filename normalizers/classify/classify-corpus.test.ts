@@ -20,15 +20,17 @@ describeWithCorpus("classifier accuracy on the development corpora", () => {
   // The temperature never changes which label wins, and fitting it would train every model twice.
   const uncalibrated = { calibrate: false };
 
-  // The goal is 0.85; this linear model reaches 0.79 (5-fold cross-validation over all 1,000 texts: 0.795), so the
-  // test guards what it does reach. Raise the floor when a better model gets there.
-  it("CFPB complaint narratives (5 products): at least 0.77 accuracy on the test set", () => {
+  // The goal is 0.85; this linear model reaches 0.793 (238 of 300). No variant measured beat it by more than noise
+  // (5-fold cross-validation on the 700 training texts: 0.789, every variant 0.74–0.79; see README.md), so the floor
+  // guards what it does reach, one text below it: training is deterministic, bit for bit.
+  it("CFPB complaint narratives (5 products): at least 0.78 accuracy on the test set", () => {
     const result = evaluateSplit(loadCfpb(classifyDir), { ...CORPUS_OPTIONS.cfpb, ...uncalibrated }, false);
-    expect(result.accuracy).toBeGreaterThanOrEqual(0.77);
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.78);
   });
 
-  it("Banking77 (77 intents): at least 0.85 accuracy on the test set", () => {
+  // The goal is 0.85; the model reaches 0.912 (2,809 of 3,080).
+  it("Banking77 (77 intents): at least 0.90 accuracy on the test set", () => {
     const result = evaluateSplit(loadBanking77(classifyDir), { ...CORPUS_OPTIONS.banking77, ...uncalibrated }, false);
-    expect(result.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });

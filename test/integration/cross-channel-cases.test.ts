@@ -244,6 +244,26 @@ describe("cases across channels", () => {
     expect(await eventsOf(unclear.id)).toContainEqual(expect.stringMatching(/^needs_triage: best guess /));
   });
 
+  it("weighs the revenue a webhook says the customer stands for, then and in later cases", async () => {
+    const from = { address: "gil@example.com" };
+    const first = message({
+      channel: "webhook",
+      from,
+      text: "The export to CSV drops every row after the first hundred.",
+      customer: { tier: "enterprise", dealSize: 250_000 },
+    });
+    await ingest(first);
+    const kase = (await stored(first.externalId)).case;
+    const breakdown = kase.priorityBreakdown as { factors: Record<string, { value: number; detail: string }> };
+    expect(breakdown.factors["revenue"]).toMatchObject({ value: 1, detail: "tier enterprise, deal size 250000" });
+    // A later complaint, saying nothing about the customer, is weighed by what the first one said.
+    const later = message({ channel: "webhook", from, text: "Also my invoice address is wrong on every invoice." });
+    await ingest(later);
+    const next = (await stored(later.externalId)).case;
+    expect(next.id).not.toBe(kase.id);
+    expect((next.priorityBreakdown as typeof breakdown).factors["revenue"]?.value).toBe(1);
+  });
+
   it("masks every kind of personal data in what it stores, intake log included", async () => {
     const secrets = [
       ["card 4111 1111 1111 1111", "card [redacted card ending 1111]"],
