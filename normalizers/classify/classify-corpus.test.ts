@@ -22,7 +22,7 @@ describeWithCorpus("classifier accuracy on the development corpora", () => {
 
   // The goal is 0.85; this linear model reaches 0.793 (238 of 300). No variant measured beat it by more than noise
   // (5-fold cross-validation on the 700 training texts: 0.789, every variant 0.74–0.79; see README.md), so the floor
-  // guards what it does reach, one text below it: training is deterministic, bit for bit.
+  // guards what it does reach, four texts below it (training is deterministic, bit for bit).
   it("CFPB complaint narratives (5 products): at least 0.78 accuracy on the test set", () => {
     const result = evaluateSplit(loadCfpb(classifyDir), { ...CORPUS_OPTIONS.cfpb, ...uncalibrated }, false);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.78);
