@@ -37,7 +37,11 @@ export async function consolidateMergedCustomers(
     const others = standing.filter((kept) => kept.customerId === candidate.customerId);
     // The case's first message says what it is about; later ones may be answers to questions.
     const first = candidate.profiles[candidate.profiles.length - 1] ?? textProfile("");
-    const best = chooseSimilarCase({ profile: first, category: candidate.category }, others, matching);
+    const best = chooseSimilarCase(
+      { profile: first, category: candidate.category, channel: candidate.channel, subject: candidate.subject },
+      others,
+      matching,
+    );
     if (best?.decision.join) {
       const why = `by the system: its customer turned out to be the same person, same complaint (${best.decision.reason})`;
       const result = await mergeCases(tx, candidate.caseId, best.candidate.caseId, "system", why);

@@ -2,6 +2,7 @@ import type { SqlClient } from "../db/database";
 import type { MatchingConfig } from "../config/config.schema";
 import { sameComplaintProfiles, type SameComplaintDecision } from "../../normalizers/similarity/same-complaint";
 import { textProfile, type TextProfile } from "../../normalizers/similarity/similarity";
+import { normalizeSubject } from "./subject";
 
 /** A case a message might be about: one of the customer's recent open cases, or its chat's last resolved one. */
 export interface CandidateCase {
@@ -9,6 +10,8 @@ export interface CandidateCase {
   customerId: string;
   status: string;
   closedAt: string | null;
+  channel: string;
+  subject: string | null;
   /** The case's category, or the classifier's best guess while the case waits for triage. */
   category: string | null;
   /** The case's last few inbound messages, newest first. */
@@ -32,7 +35,7 @@ export async function findCandidateCases(
   if (customerIds.length === 0) return [];
   const rows = await db.sql<Omit<CandidateCase, "profiles"> & { texts: string[] | null }>(
     `SELECT c.id::text AS "caseId", c.customer_id::text AS "customerId", c.status, c.closed_at AS "closedAt",
-       coalesce(c.category, c.classification->>'category') AS category,
+       c.channel, c.subject, coalesce(c.category, c.classification->>'category') AS category,
        (SELECT array_agg(latest.text) FROM (
           SELECT m.text FROM messages m
           WHERE m.case_id = c.id AND m.direction = 'in' AND m.deleted_at IS NULL
@@ -48,6 +51,8 @@ export async function findCandidateCases(
     customerId: row.customerId,
     status: row.status,
     closedAt: row.closedAt === null ? null : new Date(row.closedAt).toISOString(),
+    channel: row.channel,
+    subject: row.subject,
     category: row.category,
     profiles: (row.texts ?? []).map(textProfile),
   }));
@@ -55,21 +60,34 @@ export async function findCandidateCases(
 
 /** The candidate a message is most likely about, when the decision says join; otherwise the best miss, for the trail. */
 export function chooseSimilarCase(
-  message: { profile: TextProfile; category: string | null },
+  message: { profile: TextProfile; category: string | null; channel?: string; subject?: string | null },
   candidates: readonly CandidateCase[],
   matching: Pick<MatchingConfig, "threshold" | "requireSameCategory" | "textAloneThreshold">,
 ): { candidate: CandidateCase; decision: SameComplaintDecision } | null {
   let best: { candidate: CandidateCase; decision: SameComplaintDecision } | null = null;
   for (const candidate of candidates) {
-    const decision = sameComplaintProfiles(
-      {
-        newProfile: message.profile,
-        newCategory: message.category,
-        caseProfiles: candidate.profiles,
-        caseCategory: candidate.category,
-      },
-      matching,
-    );
+    // Two mails under different subjects are two topics however alike their bodies ("Something is wrong with my
+    // order."): a mail names its complaint in the subject. Chat messages and web forms (a fixed "Contact form"
+    // subject) say nothing by theirs, so only mail against mail counts.
+    const subjectsDiffer =
+      message.channel === "email" &&
+      candidate.channel === "email" &&
+      differentTopics(message.subject ?? null, candidate.subject);
+    const decision: SameComplaintDecision = subjectsDiffer
+      ? {
+          join: false,
+          score: 0,
+          reason: `subject "${normalizeSubject(message.subject)}" ≠ "${normalizeSubject(candidate.subject)}"`,
+        }
+      : sameComplaintProfiles(
+          {
+            newProfile: message.profile,
+            newCategory: message.category,
+            caseProfiles: candidate.profiles,
+            caseCategory: candidate.category,
+          },
+          matching,
+        );
     const better =
       !best ||
       (decision.join && !best.decision.join) ||
@@ -77,4 +95,9 @@ export function chooseSimilarCase(
     if (better) best = { candidate, decision };
   }
   return best;
+}
+
+function differentTopics(a: string | null, b: string | null): boolean {
+  const [first, second] = [normalizeSubject(a), normalizeSubject(b)];
+  return first !== "" && second !== "" && first !== second;
 }

@@ -67,7 +67,12 @@ export class ContentMatcher {
     );
     const category =
       analyzed.classification && !analyzed.classification.triage ? analyzed.classification.category : null;
-    const best = chooseSimilarCase({ profile: analyzed.profile, category }, candidates, this.matching);
+    const { channel, subject } = analyzed.message;
+    const best = chooseSimilarCase(
+      { profile: analyzed.profile, category, channel, subject },
+      candidates,
+      this.matching,
+    );
     if (!best) return { match: null, note: null };
     const { candidate, decision } = best;
     if (!decision.join) {
@@ -115,6 +120,8 @@ export class ContentMatcher {
       this.candidatesOf(customerId).push({
         caseId: placed.caseId,
         customerId,
+        channel: analyzed.message.channel,
+        subject: analyzed.message.subject,
         status: placed.status,
         closedAt: null,
         category: placed.category,

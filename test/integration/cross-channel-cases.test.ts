@@ -142,7 +142,7 @@ describe("cases across channels", () => {
     expect(second.case.category).toBe("delivery-fulfilment");
     expect(await eventsOf(second.case.id)).toContainEqual(
       expect.stringMatching(
-        /^created: no open case of the customer is about the same thing \(closest: category delivery-fulfilment ≠ billing-payments/,
+        /^created: no open case of the customer is about the same thing \(closest: subject "parcel" ≠ "refund missing"\)/,
       ),
     );
   });
@@ -164,6 +164,16 @@ describe("cases across channels", () => {
     expect(duplicate.duplicateOfId).toBe(original.id);
     expect(await database.prisma.case.count({ where: { customerId: original.case.customerId } })).toBe(1);
     expect((await eventsOf(original.caseId)).at(-1)).toMatch(/^message_added: duplicate: same text as message /);
+  });
+
+  it("keeps two mails with one stock body apart when their subjects name different things", async () => {
+    const from = { address: "hal@example.com", name: "Hal" };
+    const body = "Something is wrong with my order, please look into it and get back to me.";
+    const kettle = message({ from, subject: "Broken kettle", text: body });
+    const parcel = message({ from, subject: "Late parcel", text: body });
+    await ingest(kettle);
+    await ingest(parcel);
+    expect((await stored(parcel.externalId)).caseId).not.toBe((await stored(kettle.externalId)).caseId);
   });
 
   it("in a long-lived chat, opens a new case for a new topic after a resolution and reopens for the same one", async () => {
