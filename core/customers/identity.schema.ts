@@ -44,12 +44,3 @@ export const identityConfigSchema = z
 
 export type IdentityConfig = z.output<typeof identityConfigSchema>;
 export type IdentityEvidenceWeights = z.output<typeof identityEvidenceWeightsSchema>;
-
-/**
- * The `identity:` section of a configuration object, defaults applied when it has none (until the main schema
- * carries the section, and for configurations written before it existed).
- */
-export function identityConfigOf(config: object): IdentityConfig {
-  const section = (config as { identity?: IdentityConfig }).identity;
-  return section ?? identityConfigSchema.parse({});
-}
