@@ -95,10 +95,11 @@ export async function splitMessage(
   );
   if ((count?.inbound ?? 0) < 2)
     return refuse(409, "only_message", `the message is the only one of ${formatCaseNumber(from.number)}`);
-  const [joined] = await tx.sql<{ reason: string | null }>(
-    `SELECT reason FROM case_events WHERE case_id = $1::uuid AND type = 'message_added' AND data->>'messageId' = $2
+  const [joined] = await tx.sql<{ reason: string | null; rule: string | null }>(
+    `SELECT reason, data->>'rule' AS rule FROM case_events
+     WHERE type = 'message_added' AND data->>'messageId' = $1
      ORDER BY id DESC LIMIT 1`,
-    [from.id, messageId],
+    [messageId],
   );
   const category = message.classification && !message.classification.triage ? message.classification.category : null;
   const [created] = await tx.sql<{ id: string; number: number }>(
@@ -121,7 +122,13 @@ export async function splitMessage(
   if (!created) throw new Error("the split case was not created");
   await tx.sql(`UPDATE messages SET case_id = $2::uuid WHERE id = $1::uuid`, [messageId, created.id]);
   await tx.sql(`UPDATE cases SET updated_at = now() WHERE id = $1::uuid`, [from.id]);
-  const data = { messageId, from: from.id, to: created.id, joinedBecause: joined?.reason ?? null };
+  const data = {
+    messageId,
+    from: from.id,
+    to: created.id,
+    joinedBecause: joined?.reason ?? null,
+    joinedBy: joined?.rule ?? null,
+  };
   await addEvent(
     tx,
     from.id,

@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import { describeError } from "../errors";
 import type { ClassificationConfig } from "../config/config.schema";
 import { mergeCases, setCaseCategory, splitMessage, type ActionRefusal } from "../cases/agent-actions";
+import { matchingQuality } from "../cases/matching-quality";
 import { RetrainRefusedError, type ClassifierHolder } from "../classification/classifier-holder";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";
@@ -24,8 +25,8 @@ export interface CaseActionDependencies {
 /**
  * What agents change about the matcher's and the classifier's decisions, and the classifier's retraining:
  * `POST /v1/cases/:id/category`, `POST /v1/messages/:id/split`, `POST /v1/cases/:id/merge`,
- * `POST /v1/classification/retrain`, `GET /v1/classification/labels` (JSON lines for `plaint train`) and
- * `GET /v1/classification/model`.
+ * `POST /v1/classification/retrain`, `GET /v1/classification/labels` (JSON lines for `plaint train`),
+ * `GET /v1/classification/model` and `GET /v1/matching/quality` (each joining rule as agents judged it).
  */
 export function caseActionsRouter(deps: CaseActionDependencies): Router {
   const { database, requireRole, classifiers } = deps;
@@ -113,6 +114,18 @@ export function caseActionsRouter(deps: CaseActionDependencies): Router {
           .map((row) => `${JSON.stringify({ text: row.text, category: row.label, source: row.source })}\n`)
           .join(""),
       );
+    }),
+  );
+
+  router.get(
+    "/v1/matching/quality",
+    requireRole("viewer"),
+    asyncRoute(async (req, res) => {
+      const days = Number(req.query["days"] ?? 30);
+      if (!Number.isFinite(days) || days <= 0) {
+        return sendError(res, 400, { error: "invalid_query", message: "days must be a positive number" });
+      }
+      res.json(await matchingQuality(database, new Date(Date.now() - days * 86_400_000)));
     }),
   );
 

@@ -131,4 +131,27 @@ describe("agent actions on cases", () => {
     expect(model.body.source).toStrictEqual({ kind: "retrained", id: retrained.body.id });
     expect(await hub.database.prisma.classifierModel.count()).toBe(1);
   });
+
+  it("reports each joining rule as agents judged it: joins, the ones split off again, and merges it missed", async () => {
+    const first = await complain(
+      "c-1",
+      "Late fee",
+      "My invoice shows a late fee although I paid on time, please remove the late fee.",
+    );
+    const copy = await complain(
+      "c-2",
+      "Late fee",
+      "My invoice shows a late fee although I paid on time. Please remove that late fee!",
+    );
+    expect(copy.caseId).toBe(first.caseId);
+    expect((await call("POST", `/v1/messages/${copy.id}/split`)).status).toBe(201);
+
+    const quality = await call("GET", "/v1/matching/quality?days=1", undefined, viewerKey);
+    expect(quality.status).toBe(200);
+    const similarity = (quality.body.rules as { rule: string }[]).find((row) => row.rule === "similarity");
+    expect(similarity).toStrictEqual({ rule: "similarity", joins: 1, splitOff: 1, observedPrecision: 0 });
+    // The merge of the first test is a join the rules missed.
+    expect(quality.body.agentMerges).toBe(1);
+    expect((await call("GET", "/v1/matching/quality?days=-1", undefined, viewerKey)).status).toBe(400);
+  });
 });
