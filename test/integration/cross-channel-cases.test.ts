@@ -313,4 +313,26 @@ describe("cases across channels", () => {
     const intake = await database.prisma.intakeItem.findUniqueOrThrow({ where: { id: item.intakeItemId } });
     expect(intake.rawBody).toBe(JSON.stringify({ message: row.text }));
   });
+
+  it("keeps the unmasked original beside the masked text, and the raw intake body, only when config says so", async () => {
+    const { config } = writeTestConfig();
+    const keeping = ingestSettings({ ...config, redaction: redactionConfigSchema.parse({ keepOriginal: true }) });
+    const text = "Refund to card 4111 1111 1111 1111 please.";
+    const kept = message({ channel: "webhook", from: { address: "ivy@example.com" }, text });
+    const rawBody = JSON.stringify({ message: text });
+    const recorded = await recordIntake(database, {
+      connectorId: "webform",
+      channel: "webhook",
+      externalId: `intake-${kept.externalId}`,
+      rawBody,
+      receivedAt: new Date(),
+    });
+    const item = { intakeItemId: recorded.id, connectorId: "webform", messages: [kept], rawBody };
+    await database.transaction((tx) => ingestMessages(tx, [item], keeping));
+    const row = await stored(kept.externalId);
+    expect(row.text).toBe("Refund to card [redacted card ending 1111] please.");
+    expect(row.original).toStrictEqual({ subject: null, text, fullText: text });
+    const intake = await database.prisma.intakeItem.findUniqueOrThrow({ where: { id: recorded.id } });
+    expect(intake.rawBody).toBe(rawBody);
+  });
 });
