@@ -1,5 +1,5 @@
 import type { Database } from "../db/database";
-import { describeError } from "../errors";
+import { describeError, TransientError } from "../errors";
 import type { Logger } from "../logger";
 import { backoffDelay } from "../queue/backoff";
 
@@ -109,7 +109,9 @@ export class OutboxDispatcher {
         { outboxId: row.id, destination: row.destination, attempt: row.attempts, final, reason },
         "side effect failed",
       );
-      const delay = backoffDelay(this.options.backoffMs ?? 5_000, row.attempts);
+      // A vendor that said how long to wait (Retry-After) is waited for at least that long.
+      const retryAfterMs = error instanceof TransientError ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
+      const delay = Math.max(backoffDelay(this.options.backoffMs ?? 5_000, row.attempts), retryAfterMs);
       await this.options.database.sql(
         `UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1::uuid`,
         [row.id, final ? "failed" : "pending", reason, delay],

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../../core/db/database";
+import { TransientError } from "../../core/errors";
 import { createLogger } from "../../core/logger";
 import { OutboxDispatcher, PermanentSideEffectError, type OutboxRow } from "../../core/outbox/outbox-dispatcher";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
@@ -76,6 +77,24 @@ describe("OutboxDispatcher", () => {
       ["test:refused", "failed", 1, "PermanentSideEffectError: 550 no such user"],
     ]);
     expect(rows[0]?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
+  it("waits at least as long as the vendor's Retry-After says", async () => {
+    if (!database) return;
+    await addRows("test:throttled", 1);
+    const dispatcher = new OutboxDispatcher({
+      database,
+      logger,
+      backoffMs: 1_000,
+      handlers: {
+        "test:throttled": () => Promise.reject(new TransientError("429 rate limited", { retryAfterSeconds: 120 })),
+      },
+    });
+    expect(await dispatcher.dispatchDue()).toBe(1);
+    const row = await database.prisma.outboxItem.findFirstOrThrow({ where: { destination: "test:throttled" } });
+    expect(row.status).toBe("pending");
+    // The backoff alone would say 1 s; the vendor said 120 s.
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 110_000);
   });
 
   it("leaves rows of destinations it has no handler for", async () => {
