@@ -30,7 +30,6 @@ export interface MergeProblem {
     | "not_merged"
     | "already_split"
     | "survivor_merged_since"
-    | "split_before"
     | "kept_apart";
   message: string;
   /** Where a merged customer lives on now. */

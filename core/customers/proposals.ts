@@ -120,7 +120,7 @@ async function proposeMerge(
      FROM customers s, customers m
      WHERE s.id IN ($2::uuid, $3::uuid) AND m.id IN ($2::uuid, $3::uuid) AND s.id <> m.id
        AND (s.created_at, s.id) < (m.created_at, m.id)
-     ON CONFLICT (survivor_id, merged_id, status) DO UPDATE SET
+     ON CONFLICT (survivor_id, merged_id, status) WHERE status IN ('proposed', 'merged') DO UPDATE SET
        evidence = customer_merges.evidence || EXCLUDED.evidence,
        confidence = 1 - (1 - customer_merges.confidence) * (1 - EXCLUDED.confidence)
      RETURNING id::text AS id`,

@@ -68,19 +68,6 @@ export async function splitMerge(
       message: `customer ${merge.mergedId} is not merged into ${merge.survivorId}`,
       mergeId,
     });
-  // The schema keeps one row per pair and status, so a pair split once cannot be split again (see the report).
-  const [earlier] = await tx.sql<{ id: string }>(
-    `SELECT id::text AS id FROM customer_merges
-     WHERE survivor_id = $1::uuid AND merged_id = $2::uuid AND status = 'split' LIMIT 1`,
-    [merge.survivorId, merge.mergedId],
-  );
-  if (earlier)
-    return err({
-      code: "split_before",
-      message: `customers ${merge.mergedId} and ${merge.survivorId} were split before (merge ${earlier.id}); a second split of the same pair is not recorded`,
-      mergeId,
-    });
-
   const restored = await restore(tx, merge, actor);
   await recordOnCases(tx, [merge.survivorId, merge.mergedId], actor, "customer_split", {
     reason:

@@ -34,7 +34,6 @@ const problemStatus: Record<MergeProblem["code"], number> = {
   not_merged: 409,
   already_split: 409,
   survivor_merged_since: 409,
-  split_before: 409,
   kept_apart: 409,
 };
 

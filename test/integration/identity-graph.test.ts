@@ -239,6 +239,16 @@ describe("identity graph", () => {
       source: "crm",
     });
     expect(crm).toMatchObject({ status: 409, json: { error: "kept_apart", mergeId } });
+
+    // An agent may still join them again, and split them again: history keeps both splits.
+    const again = await api("POST", `/v1/customers/${younger}/merge`, { from: older });
+    expect(again).toMatchObject({ status: 200, json: { survivorId: older, mergedId: younger } });
+    const againId = String(again.json["mergeId"]);
+    expect(againId).not.toBe(mergeId);
+    expect(await api("POST", `/v1/customer-merges/${againId}/split`)).toMatchObject({ status: 200 });
+    expect(
+      await database.prisma.customerMerge.count({ where: { survivorId: older, mergedId: younger, status: "split" } }),
+    ).toBe(2);
   });
 
   it("proposes on a signature phone of another name; accepting merges, rejecting never proposes again", async () => {
