@@ -1,0 +1,103 @@
+import type { SqlClient } from "../db/database";
+import type { CanonicalMessage } from "../../normalizers/canonical-message";
+import type { Continuation } from "../cases/continuation";
+import {
+  placedConversationKey,
+  type ActiveConversations,
+  type PlacedInBatch,
+  type ThreadMatch,
+} from "../cases/thread-match";
+import type { MessageClassification } from "./message-analysis";
+import type { OptOut } from "./reachability";
+
+/** What earlier messages of this batch did to cases, so later ones see it before it is written. */
+export class BatchState {
+  readonly placed: PlacedInBatch = new Map();
+  conversations: ActiveConversations = new Map();
+  /** Closed case id → the follow-up case opened for it in this batch. */
+  readonly followUps = new Map<string, string>();
+  readonly touched = new Set<string>();
+  readonly reopened = new Set<string>();
+  readonly optOuts: OptOut[] = [];
+  /** Joined case → the classification of a message that joined it, for cases still without a category. */
+  readonly classifiedBy = new Map<string, MessageClassification>();
+
+  joined(caseId: string, reopen: boolean, classification: MessageClassification | null): void {
+    this.touched.add(caseId);
+    if (reopen) this.reopened.add(caseId);
+    if (classification && !classification.triage && !this.classifiedBy.has(caseId))
+      this.classifiedBy.set(caseId, classification);
+  }
+
+  /** The resolved case a chat message's conversation last had, which the similarity step may reopen. */
+  resolvedChatCase(customerId: string, message: CanonicalMessage): string | null {
+    const conversationId = message.thread.conversationId;
+    if (!conversationId) return null;
+    const found = this.conversations.get(placedConversationKey(customerId, conversationId));
+    return found?.status === "resolved" ? found.caseId : null;
+  }
+
+  resolvedChatCaseIds(): string[] {
+    return [...this.conversations.values()].filter((row) => row.status === "resolved").map((row) => row.caseId);
+  }
+
+  /** A match as it stands after this batch: a case reopened by an earlier message is open now. */
+  current(match: ThreadMatch | null): ThreadMatch | null {
+    return match && this.reopened.has(match.caseId) ? { ...match, status: "open", closedAt: null } : match;
+  }
+}
+
+/** Every later reply to a closed case joins the one follow-up case its first reply opened, while that is active. */
+export async function joinExistingFollowUp(
+  tx: SqlClient,
+  batch: BatchState,
+  via: Extract<Continuation, { action: "follow-up" }>,
+): Promise<Continuation> {
+  const closedId = via.match.caseId;
+  let followUpId = batch.followUps.get(closedId);
+  if (!followUpId) {
+    const [row] = await tx.sql<{ id: string }>(
+      `SELECT id::text AS id FROM cases
+       WHERE follow_up_of_id = $1::uuid AND status IN ('new', 'open', 'pending')
+       ORDER BY created_at DESC LIMIT 1`,
+      [closedId],
+    );
+    followUpId = row?.id;
+  }
+  if (!followUpId) return via;
+  const evidence = `${via.match.evidence}, follow-up of the closed case`;
+  return { action: "join", match: { ...via.match, caseId: followUpId, status: "open", evidence }, reopen: false };
+}
+
+/**
+ * Joined cases show new activity (the subject window counts from it); reopened ones go back to `open`. A case that
+ * has no category yet (its first message was "hi" on a chat) takes the first confident one of a message joining it;
+ * a category an agent set is never overwritten.
+ */
+export async function touchJoinedCases(tx: SqlClient, batch: BatchState): Promise<void> {
+  if (batch.touched.size === 0) return;
+  if (batch.classifiedBy.size > 0) {
+    const classified = [...batch.classifiedBy];
+    await tx.sql(
+      `UPDATE cases c SET category = t.category, severity = t.severity, classification = t.classification,
+         category_source = 'model', triage = false
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS t(id, category, severity, classification)
+       WHERE c.id = t.id AND c.category IS NULL AND c.category_source IS DISTINCT FROM 'agent'`,
+      [
+        classified.map(([caseId]) => caseId),
+        classified.map(([, classification]) => classification.category),
+        classified.map(([, classification]) => classification.severity),
+        classified.map(([, classification]) => JSON.stringify(classification)),
+      ],
+    );
+  }
+  await tx.sql(
+    `UPDATE cases SET
+       updated_at = now(),
+       status = CASE WHEN id = ANY($2::uuid[]) THEN 'open' ELSE status END,
+       resolved_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE resolved_at END,
+       closed_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE closed_at END
+     WHERE id = ANY($1::uuid[])`,
+    [[...batch.touched], [...batch.reopened]],
+  );
+}
