@@ -62,6 +62,14 @@ export interface ConnectorDefinition<Config extends { id: string }> {
   reply?: ReplyChannel<Config>;
   /** What the pipeline does for this connector's messages beyond placing them; absent: nothing more. */
   ingestPolicy?(config: Config): IngestPolicy;
+  /**
+   * The intake log's raw body with personal data masked by `redact`, in the same encoding, for bodies where masking
+   * the raw text would miss it (form-encoded, base64 mail). Absent: `redact` is applied to the raw text.
+   */
+  maskRawBody?(
+    item: Pick<StoredIntake, "rawBody" | "meta">,
+    redact: (text: string) => string,
+  ): string | Promise<string>;
   /** Turns one stored intake item into canonical messages (asynchronous where the parser is, as for MIME). */
   normalize(
     config: Config,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ok } from "../../core/result";
 import { isOwnMail, normalizeEmailMessage } from "../../normalizers/email/email.normalizer";
 import { defineConnector, type StoredIntake } from "../connector";
@@ -5,6 +6,7 @@ import { formatCaseNumber } from "../../core/cases/case-number";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { emailConnectorConfigSchema, type EmailConnectorConfig } from "./email.schema";
 import { parseCaseReplyAddress, parseOwnMessageId } from "./reply-address";
+import { maskRawMail } from "./mask-raw-mail";
 
 /**
  * Email: mail is fetched from an IMAP mailbox by `ImapIntake` (no HTTP part) and stored raw, base64-encoded,
@@ -22,6 +24,13 @@ export const emailConnector = defineConnector({
       ...(config.acknowledgement.enabled && config.smtp && { acknowledgement: config.acknowledgement.text }),
       undeliverableDays: config.loopProtection.undeliverableDays,
     };
+  },
+
+  async maskRawBody(item, redact) {
+    const raw = rawMail(item);
+    const hashId = `sha256-${createHash("sha256").update(raw).digest("hex")}`;
+    const masked = await maskRawMail(raw, hashId, redact);
+    return item.meta["encoding"] === "base64" ? masked.toString("base64") : masked.toString("utf8");
   },
 
   async normalize(config, item) {

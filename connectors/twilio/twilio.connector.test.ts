@@ -174,3 +174,21 @@ describe("twilio connector", () => {
     ]);
   });
 });
+
+describe("twilio connector: masking a stored body", () => {
+  it("masks the decoded form values and keeps the form readable", async () => {
+    const body = new URLSearchParams({
+      MessageSid: "SM0001",
+      From: "+14155550100",
+      Body: "card 4111 1111 1111 1111 please",
+    }).toString();
+    expect(body).toContain("4111+1111");
+    const redact = (text: string) => text.replace(/4111 1111 1111 1111/g, "[card]");
+    const masked = await twilioConnector.maskRawBody?.({ rawBody: body, meta: {} }, redact);
+    expect(Object.fromEntries(new URLSearchParams(masked))).toStrictEqual({
+      MessageSid: "SM0001",
+      From: "+14155550100",
+      Body: "card [card] please",
+    });
+  });
+});

@@ -80,6 +80,15 @@ export const twilioConnector = defineConnector({
     },
   },
 
+  // The body is form-encoded: "4111+1111+…" is only a card number once decoded.
+  maskRawBody(item, redact) {
+    const fields = [...new URLSearchParams(item.rawBody)].map(([name, value]): [string, string] => [
+      name,
+      redact(value),
+    ]);
+    return new URLSearchParams(fields).toString();
+  },
+
   normalize(_config, item) {
     const message = normalizeTwilio(item.rawBody, item.receivedAt);
     return message.ok ? ok([message.value]) : message;

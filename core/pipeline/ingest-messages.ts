@@ -30,7 +30,7 @@ import { analyze, contentMatcher, identifySenders, recordCustomerFacts } from ".
 import { BatchState, joinExistingFollowUp, touchJoinedCases } from "./batch-state";
 import { caseRow, unprioritized, type NewCase } from "./new-cases";
 import { events } from "./placement-events";
-import { maskRawBodies } from "./intake-masking";
+import { maskRawBodies, type RawBodyMasker } from "./intake-masking";
 
 /** The canonical messages of one intake item. */
 export interface IntakeMessages {
@@ -39,8 +39,9 @@ export interface IntakeMessages {
   messages: CanonicalMessage[];
   /** Which attempt this is (1 = first), when the queue runs it; absent when called directly. */
   attempt?: number;
-  /** The intake log's raw body, masked after processing when redaction found personal data in the item. */
+  /** The intake log's raw body and its meta, masked after processing when redaction found personal data in the item. */
   rawBody?: string;
+  meta?: Record<string, unknown>;
 }
 
 export interface IngestSettings {
@@ -55,6 +56,8 @@ export interface IngestSettings {
   analyzer?: MessageAnalyzer;
   /** `identity:`; without it only exact identity matches link customers. */
   identity?: IdentityConfig;
+  /** Per connector id, how to mask its raw bodies where masking the raw text would miss things (mail, forms). */
+  rawMaskers?: ReadonlyMap<string, RawBodyMasker>;
   /** `priority:`; without it new cases get no priority. */
   priority?: PriorityConfig;
 }
@@ -215,7 +218,7 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     await markUndeliverable(tx, placements, settings.policies);
     await queueAcknowledgements(tx, placements, settings.policies);
     await queueSideEffects(tx, settings.destinations, placements);
-    await maskRawBodies(tx, items, placements, settings.analyzer);
+    await maskRawBodies(tx, items, placements, settings.analyzer, settings.rawMaskers);
   }
   await consolidateMergedCustomers(tx, mergedCustomers, settings.cases.matching, new Date());
   const placedItems = new Set([

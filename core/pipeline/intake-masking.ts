@@ -3,6 +3,12 @@ import type { IntakeMessages } from "./ingest-messages";
 import type { MessageAnalyzer } from "./message-analysis";
 import type { Placement } from "./placement";
 
+/** A connector's way to mask its raw bodies (see `ConnectorDefinition.maskRawBody`). */
+export type RawBodyMasker = (
+  item: { rawBody: string; meta: Record<string, unknown> },
+  redact: (text: string) => string,
+) => string | Promise<string>;
+
 /**
  * Unless `redaction.keepOriginal` says otherwise, the intake log's raw body is masked once its messages are stored,
  * so the personal data redaction found is nowhere in the database. Only items where something was found are
@@ -13,16 +19,22 @@ export async function maskRawBodies(
   items: IntakeMessages[],
   placements: Placement[],
   analyzer: MessageAnalyzer | undefined,
+  maskers: ReadonlyMap<string, RawBodyMasker> | undefined,
 ): Promise<void> {
   if (!analyzer || analyzer.keepsOriginal) return;
   const found = new Set(
     placements.filter((placement) => placement.analyzed.redactions.length > 0).map((p) => p.intakeItemId),
   );
-  const masked = items.flatMap((item) =>
-    found.has(item.intakeItemId) && item.rawBody !== undefined
-      ? [{ id: item.intakeItemId, rawBody: analyzer.redactText(item.rawBody).text }]
-      : [],
-  );
+  const redact = (text: string) => analyzer.redactText(text).text;
+  const masked: { id: string; rawBody: string }[] = [];
+  for (const item of items) {
+    if (!found.has(item.intakeItemId) || item.rawBody === undefined) continue;
+    const masker = maskers?.get(item.connectorId);
+    const rawBody = masker
+      ? await masker({ rawBody: item.rawBody, meta: item.meta ?? {} }, redact)
+      : redact(item.rawBody);
+    masked.push({ id: item.intakeItemId, rawBody });
+  }
   if (masked.length === 0) return;
   await tx.sql(
     `UPDATE intake_items i SET raw_body = t.raw_body

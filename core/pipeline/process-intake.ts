@@ -9,6 +9,7 @@ import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
 import type { PlaintConfig } from "../config/config.schema";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "./ingest-messages";
 import { MessageAnalyzer } from "./message-analysis";
+import type { RawBodyMasker } from "./intake-masking";
 
 export interface PipelineDependencies {
   database: Database;
@@ -93,6 +94,7 @@ async function loadAndNormalize(
         messages: normalized.value,
         attempt: item.attempts,
         rawBody: item.rawBody,
+        meta: item.meta,
       });
     else
       outcomes.set(item.id, { ok: false, error: new BadInputError(normalized.error.message, normalized.error.path) });
@@ -140,6 +142,12 @@ export function ingestSettings(config: PlaintConfig, analyzer = new MessageAnaly
     const policy = connectorFor(connector).ingestPolicy?.(connector);
     return policy ? [[connector.id, policy] as const] : [];
   });
+  const maskers = config.connectors.flatMap((connector) => {
+    const definition = connectorFor(connector);
+    if (!definition.maskRawBody) return [];
+    const masker: RawBodyMasker = (item, redact) => definition.maskRawBody?.(item, redact) ?? redact(item.rawBody);
+    return [[connector.id, masker] as const];
+  });
   return {
     defaultTeam: config.routing.defaultTeam,
     destinations: config.destinations,
@@ -147,6 +155,7 @@ export function ingestSettings(config: PlaintConfig, analyzer = new MessageAnaly
     policies: new Map(policies),
     maxAttempts: config.pipeline.maxAttempts,
     analyzer,
+    rawMaskers: new Map(maskers),
     identity: config.identity,
     priority: config.priority,
   };

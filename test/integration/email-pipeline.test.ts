@@ -91,7 +91,7 @@ ${extraYaml}`,
           "In-Reply-To": first,
           Date: "Wed, 25 Nov 2026 11:00:00 +0000",
         },
-        "Any news?\r\n\r\nOn Wed, 25 Nov 2026 at 10:00, Ana Silva wrote:\r\n> My kettle arrived broken.",
+        "Any news? It was paid with card 4111 1111 1111 1111.\r\n\r\nOn Wed, 25 Nov 2026 at 10:00, Ana Silva wrote:\r\n> My kettle arrived broken.",
       ),
       mail(
         {
@@ -155,8 +155,13 @@ ${extraYaml}`,
     ]);
     expect(messages.slice(0, 2).map((message) => message.text)).toStrictEqual([
       "My kettle arrived broken.",
-      "Any news?",
+      "Any news? It was paid with card [redacted card ending 1111].",
     ]);
+    // The intake log keeps mail base64-encoded: the card is masked inside the decoded mail, which is rebuilt.
+    const replyItem = await prisma.intakeItem.findUniqueOrThrow({ where: { id: messages[1]?.intakeItemId ?? "" } });
+    const storedMail = Buffer.from(replyItem.rawBody, "base64").toString("utf8");
+    expect(storedMail).not.toContain("4111 1111");
+    expect(storedMail).toContain("[redacted card ending 1111]");
     expect(new Set(messages.map((message) => message.caseId)).size).toBe(1);
     expect(await prisma.case.count()).toBe(1);
     expect(await prisma.intakeItem.count({ where: { status: "ignored" } })).toBe(1);

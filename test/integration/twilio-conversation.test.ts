@@ -190,4 +190,17 @@ describe("twilio conversation on PostgreSQL + Redis", () => {
     expect(held.reason).toMatch(/^\+447700900456 opted out \(Twilio 21610: /);
     expect((await prisma.identity.findFirstOrThrow({ where: { value: other } })).optedOutAt).not.toBeNull();
   });
+
+  it("masks a card number in the stored form body too, where it was written 4111+1111+…", async () => {
+    if (!hub) return;
+    const prisma = hub.database.prisma;
+    await inbound("SMin0900", "Charge it to 4111 1111 1111 1111 instead");
+    const message = await eventually(() => prisma.message.findFirst({ where: { externalId: "SMin0900" } }));
+    expect(message.text).toBe("Charge it to [redacted card ending 1111] instead");
+    const item = await eventually(() =>
+      prisma.intakeItem.findFirst({ where: { externalId: "SMin0900", status: "processed" } }),
+    );
+    expect(new URLSearchParams(item.rawBody).get("Body")).toBe("Charge it to [redacted card ending 1111] instead");
+    expect(item.rawBody).not.toContain("4111+1111");
+  });
 });
