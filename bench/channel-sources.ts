@@ -1,7 +1,8 @@
 /**
  * The requests of bench/channels.bench.ts: for each messaging channel, unique messages signed the way its vendor
  * signs them (as in test/integration/<channel>-intake.test.ts), and the answer the vendor expects back. Every
- * message has its own id and its own sender, so each one is a new customer, identity and case.
+ * message has its own id and its own sender, so each one is a new customer, identity and case (except with
+ * BENCH_RETURNING_SENDERS, for Twilio: a few numbers writing again and again).
  */
 import { createHmac, randomBytes } from "node:crypto";
 // The webhooks module alone, as connectors/twilio/twilio-signature.ts does: the package root loads the REST client.
@@ -48,7 +49,13 @@ export interface ChannelSpec {
   source: RequestSource;
 }
 
-export function channelSpec(name: ChannelName, secrets: ChannelSecrets, runId: string): ChannelSpec {
+export function channelSpec(
+  name: ChannelName,
+  secrets: ChannelSecrets,
+  runId: string,
+  /** Twilio only: messages come from this many numbers in turn (returning customers) instead of one each. */
+  returningSenders: number | null = null,
+): ChannelSpec {
   switch (name) {
     case "webhook":
       return {
@@ -58,7 +65,12 @@ export function channelSpec(name: ChannelName, secrets: ChannelSecrets, runId: s
         source: new MessageSource(secrets.webhookSecret, runId),
       };
     case "twilio":
-      return { name, connectorId: CHANNEL_IDS.twilioConnector, answer: "200 TwiML", source: twilioSource(secrets) };
+      return {
+        name,
+        connectorId: CHANNEL_IDS.twilioConnector,
+        answer: "200 TwiML",
+        source: twilioSource(secrets, returningSenders),
+      };
     case "meta":
       return {
         name,
@@ -93,7 +105,7 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * An inbound SMS as Twilio posts it: form-encoded, `X-Twilio-Signature` = base64 HMAC-SHA1 (auth token) of the
  * public URL followed by the sorted parameters, computed with the twilio package itself.
  */
-function twilioSource(secrets: ChannelSecrets): RequestSource {
+function twilioSource(secrets: ChannelSecrets, returningSenders: number | null): RequestSource {
   const path = `/v1/intake/webhook/${CHANNEL_IDS.twilioConnector}`;
   const url = `${CHANNELS_PUBLIC_URL}${path}`;
   const run = randomBytes(4).toString("hex");
@@ -115,7 +127,7 @@ function twilioSource(secrets: ChannelSecrets): RequestSource {
         NumSegments: "1",
         MessageSid: sid,
         AccountSid: CHANNEL_IDS.twilioAccountSid,
-        From: phone(seq),
+        From: phone(returningSenders === null ? seq : (seq % returningSenders) + 1),
         ApiVersion: "2010-04-01",
       };
       return {
