@@ -1,22 +1,19 @@
 import path from "node:path";
+import { describeWithCorpus } from "../../test/support/corpora";
 import { findCorpora } from "../corpora";
 import { loadBanking77, loadCfpb } from "./corpus-data";
 import { CORPUS_OPTIONS, evaluateSplit } from "./eval-classify";
 
-/** The classifier on the development corpora (../shared/corpora/classify); skipped when they are absent. */
-const corpora = findCorpora("classify");
-if (corpora === null)
-  console.log("classify-corpus.test.ts skipped: corpus absent (set PLAINT_CORPORA or add ../shared/corpora/classify)");
-const describeWithCorpus = corpora === null ? describe.skip : describe;
-
 describe("the development classification corpora", () => {
   it("is present, or the corpus checks below are skipped", () => {
+    const corpora = findCorpora("classify");
     expect(corpora === null || path.isAbsolute(corpora)).toBe(true);
   });
 });
 
-describeWithCorpus("classifier accuracy on the development corpora", () => {
-  const classifyDir = path.join(corpora ?? "", "classify");
+/** The classifier on the development corpora (../shared/corpora/classify); skipped when they are absent. */
+describeWithCorpus("classify", "classifier accuracy on the development corpora", (corpora) => {
+  const classifyDir = path.join(corpora, "classify");
   // The temperature never changes which label wins, and fitting it would train every model twice.
   const uncalibrated = { calibrate: false };
 

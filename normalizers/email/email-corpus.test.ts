@@ -2,20 +2,13 @@
  * Corpus checks against ../shared/corpora/email (see its README). Skips cleanly when the folder is absent.
  * Prints no mail bodies.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { describeWithCorpus } from "../../test/support/corpora";
 import { limitNotePrefix } from "./body-text";
 import { normalizeEmailMessage } from "./email.normalizer";
 import { corpusParsing, listFiles, replyExpectations, replyMismatches, timed, wrapAsMail } from "./eval-corpus";
 
-// PLAINT_CORPORA points elsewhere (or nowhere, to check the skip).
-const corpora = process.env.PLAINT_CORPORA ?? path.resolve(__dirname, "../../../shared/corpora");
-const email = path.join(corpora, "email");
-const present = existsSync(email);
-if (!present) console.warn(`email corpus checks skipped: ${email} not found`);
-
-const files = (dir: string, extension = ".eml"): string[] =>
-  present ? listFiles(path.join(email, dir), extension) : [];
 const name = (file: string): string => path.basename(file);
 
 /**
@@ -25,8 +18,10 @@ const name = (file: string): string => path.basename(file);
  */
 const notBounces = new Set(["lhost-amazonses-12.eml", "lhost-fml-02.eml"]);
 
-function corpusSuite(): void {
-  const all = present ? listFiles(email, ".eml") : [];
+function corpusSuite(corpora: string): void {
+  const email = path.join(corpora, "email");
+  const files = (dir: string, extension = ".eml"): string[] => listFiles(path.join(email, dir), extension);
+  const all = listFiles(email, ".eml");
 
   it("has the corpus files", () => {
     expect(all.length).toBeGreaterThan(400);
@@ -119,8 +114,5 @@ function limitKeys(text: string): string[] {
     .map((line) => /\((parsing\.\w+)\)\]$/.exec(line)?.[1] ?? line);
 }
 
-if (present) describe("email corpus", corpusSuite);
-else
-  describe.skip("email corpus (not found)", () => {
-    it("needs ../shared/corpora", () => undefined);
-  });
+// $PLAINT_CORPORA points elsewhere (or nowhere, to check the skip).
+describeWithCorpus("email", "email corpus", corpusSuite);

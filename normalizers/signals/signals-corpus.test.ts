@@ -3,14 +3,11 @@
  * costs accuracy shows up. Skips cleanly when the folder is absent. Prints no texts.
  */
 import path from "node:path";
-import { findCorpora } from "../corpora";
+import { describeWithCorpus } from "../../test/support/corpora";
 import { evaluateKinds, problemReportKind, readUtterances } from "./eval-signals";
 
-const root = findCorpora("classify");
-if (root === null) console.warn("signals corpus checks skipped: classify corpus not found");
-
-function corpusSuite(): void {
-  const utterances = readUtterances(path.join(root as string, "classify", "bitext", "utterances.csv"));
+function corpusSuite(root: string): void {
+  const utterances = readUtterances(path.join(root, "classify", "bitext", "utterances.csv"));
 
   it("reads the whole corpus", () => {
     expect(utterances.length).toBe(21_534);
@@ -32,5 +29,4 @@ function corpusSuite(): void {
   });
 }
 
-if (root !== null) describe("signals on the Bitext corpus", corpusSuite);
-else describe.skip("signals on the Bitext corpus (not found)", () => it("needs the corpus", () => undefined));
+describeWithCorpus("classify", "signals on the Bitext corpus", corpusSuite);

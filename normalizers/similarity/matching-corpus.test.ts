@@ -1,4 +1,4 @@
-import { findCorpora } from "../corpora";
+import { describeWithCorpus } from "../../test/support/corpora";
 import {
   figuresAt,
   scorePairs,
@@ -10,21 +10,14 @@ import {
 import { readComplaints } from "./matching-corpus";
 import { DEFAULT_MATCHING } from "./same-complaint";
 
-const corpora = findCorpora("classify");
-if (corpora === null)
-  console.log(
-    "matching corpus test skipped: ../shared/corpora/classify is absent (or $PLAINT_CORPORA points elsewhere)",
-  );
-const describeWithCorpus = corpora === null ? describe.skip : describe;
-
-describeWithCorpus("same-complaint matching on the held-out corpus pairs", () => {
+describeWithCorpus("classify", "same-complaint matching on the held-out corpus pairs", (corpora) => {
   it("gives every banking77 intent one of our seven categories", () => {
-    const banking = readComplaints(corpora ?? "", "report").filter((complaint) => complaint.source === "banking77");
+    const banking = readComplaints(corpora, "report").filter((complaint) => complaint.source === "banking77");
     expect(banking.length).toBeGreaterThan(3000);
     expect(banking.filter((complaint) => complaint.category === "other")).toStrictEqual([]);
   });
 
-  const scored = scorePairs(splitPairs(corpora ?? "", "report").main);
+  const scored = scorePairs(splitPairs(corpora, "report").main);
 
   it.each([
     ["text only", false],

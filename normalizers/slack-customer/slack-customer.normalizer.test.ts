@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { describeWithCorpus } from "../../test/support/corpora";
 import { noFlags } from "../canonical-message";
 import type { SlackCustomerSettings } from "./slack-context";
 import { normalizeSlackCustomer } from "./slack-customer.normalizer";
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, "fixtures", name), "utf8");
-const corpusDir = path.join(__dirname, "../../../shared/corpora/webhooks/slack");
 
 const settings: SlackCustomerSettings = {
   channels: [{ channel: "C0ACMESHARED", customer: "Acme Corp" }, { channel: "D2AQCJCQ2" }],
@@ -273,17 +273,17 @@ describe("Slack customer-channel normalizer", () => {
     });
   });
 
-  describe("shared corpus (skipped when ../shared/corpora is absent)", () => {
-    const corpus = existsSync(corpusDir) ? it : it.skip;
+  describeWithCorpus("webhooks", "the shared corpus's Slack payloads", (corpora) => {
+    const corpusDir = path.join(corpora, "webhooks", "slack");
 
-    corpus("url_challenge.json is the handshake", () => {
+    it("url_challenge.json is the handshake", () => {
       expect(normalize(readFileSync(path.join(corpusDir, "url_challenge.json"), "utf8"))).toStrictEqual({
         ok: true,
         value: { kind: "handshake", challenge: "valid_challenge_token" },
       });
     });
 
-    corpus("reaction_added.json is a reaction on the message it names", () => {
+    it("reaction_added.json is a reaction on the message it names", () => {
       expect(normalize(readFileSync(path.join(corpusDir, "reaction_added.json"), "utf8"))).toStrictEqual({
         ok: true,
         value: {
@@ -308,7 +308,7 @@ describe("Slack customer-channel normalizer", () => {
       });
     });
 
-    corpus("reaction_added.json in a channel that is not a customer channel is ignored", () => {
+    it("reaction_added.json in a channel that is not a customer channel is ignored", () => {
       const body = readFileSync(path.join(corpusDir, "reaction_added.json"), "utf8");
       expect(normalize(body, { channels: [{ channel: "C0ACMESHARED" }] })).toStrictEqual({
         ok: true,
