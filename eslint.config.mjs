@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "core/db/generated/", "data/", "coverage/", "*.config.js", "*.config.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "core/kernel/db/generated/",
+      "data/",
+      "coverage/",
+      "*.config.js",
+      "*.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

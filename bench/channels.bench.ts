@@ -9,7 +9,7 @@ import { cpus } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { InboundRequest } from "../connectors/connector";
+import type { InboundRequest } from "../core/connector-contract/connector";
 import { connectorFor } from "../connectors/registry";
 import { loadConfigOrThrow } from "../core/config/load-config";
 import { channelsBenchConfigYaml, CHANNELS_PUBLIC_URL } from "./bench-config";

@@ -8,7 +8,7 @@ import { cpus } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PGlite } from "@electric-sql/pglite";
-import { acquireEmbeddedLock } from "../core/db/embedded-lock";
+import { acquireEmbeddedLock } from "../core/kernel/db/embedded-lock";
 import {
   BenchFailure,
   Cleanup,

@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { signHmac } from "../core/security/hmac-signature";
+import { signHmac } from "../core/kernel/security/hmac-signature";
 
 export const WEBHOOK_PATH = "/v1/intake/webhook/webform";
 

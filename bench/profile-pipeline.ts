@@ -1,5 +1,5 @@
 /**
- * `npm run build && node dist/bench/profile-pipeline.js`: where a worker's time goes, without HTTP or BullMQ.
+ * `npm run build:tools && node dist/bench/profile-pipeline.js`: where a worker's time goes, without HTTP or BullMQ.
  * On a fresh PostgreSQL database it drives the real pipeline code (recordIntake + createIntakeHandler) in this
  * process, on the Database core's openDatabase returns (so the same pool, Prisma client and raw-SQL paths as a
  * hub), counting every statement at the pg driver (whichever layer sent it), and prints:
@@ -25,9 +25,9 @@ import { performance } from "node:perf_hooks";
 import { Queue, Worker } from "bullmq";
 import pg from "pg";
 import { loadConfigOrThrow } from "../core/config/load-config";
-import { openDatabase } from "../core/db/database";
+import { openDatabase } from "../core/kernel/db/database";
 import { recordIntake } from "../core/intake/intake-log";
-import { createLogger } from "../core/logger";
+import { createLogger } from "../core/kernel/logger";
 import { createIntakeHandler, ingestSettings } from "../core/pipeline/process-intake";
 import { inboundMessageKey } from "../core/pipeline/idempotency-key";
 import { benchConfigYaml } from "./bench-config";

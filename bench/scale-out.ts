@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { migrateOnly } from "../core/db/database";
+import { migrateOnly } from "../core/kernel/db/database";
 import { BenchFailure, log, obliterate, serverProcesses, type BenchSetup, type Cleanup } from "./bench-run";
 import { HubProcess } from "./hub-process";
 import { round } from "./load";

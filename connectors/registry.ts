@@ -1,10 +1,10 @@
 import type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "../core/config/connectors.schema";
-import type { ConnectorDefinition } from "./connector";
-import { emailConnector } from "./email/email.connector";
-import { metaConnector } from "./meta/meta.connector";
-import { slackCustomerConnector } from "./slack-customer/slack-customer.connector";
-import { twilioConnector } from "./twilio/twilio.connector";
-import { webhookConnector } from "./webhook/webhook.connector";
+import type { ConnectorDefinition } from "../core/connector-contract/connector";
+import { emailConnector } from "./channels/email/email.connector";
+import { metaConnector } from "./channels/meta/meta.connector";
+import { slackCustomerConnector } from "./channels/slack-customer/slack-customer.connector";
+import { twilioConnector } from "./channels/twilio/twilio.connector";
+import { webhookConnector } from "./channels/webhook/webhook.connector";
 
 /** A validated connector entry of the config, any type. */
 export type AnyConnectorConfig = ConnectorConfig;

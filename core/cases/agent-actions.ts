@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "../db/database";
-import { err, ok, type Result } from "../result";
+import type { SqlClient } from "../kernel/db/database";
+import { err, ok, type Result } from "../kernel/result";
 import { formatCaseNumber } from "./case-number";
 import { findCase, type CaseHead } from "./case-lookup";
 

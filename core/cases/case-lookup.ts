@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import { parseCaseNumber } from "./case-number";
 
 /** A case as the agent actions need it. */

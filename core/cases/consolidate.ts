@@ -1,6 +1,6 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { MatchingConfig } from "../config/config.schema";
-import { textProfile } from "../../normalizers/similarity/similarity";
+import { textProfile } from "../../normalizers/analysis/similarity/similarity";
 import { mergeCases } from "./agent-actions";
 import { chooseSimilarCase, findCandidateCases } from "./similar-cases";
 

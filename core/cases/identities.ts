@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 
 export interface IdentityKey {

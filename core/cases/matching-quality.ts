@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 
 /** How one rule that puts messages on existing cases fared with the agents. */
 export interface RuleQuality {

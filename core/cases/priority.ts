@@ -1,5 +1,5 @@
 import type { PriorityConfig } from "../config/config.schema";
-import type { Severity } from "../../normalizers/signals";
+import type { Severity } from "../../normalizers/analysis/signals/index";
 
 /** What priority is computed from, for one new case. */
 export interface PriorityInputs {

@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 
 /** An earlier inbound message with the same fingerprint from the same customer. */
 export interface EarlierRepeat {

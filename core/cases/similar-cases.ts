@@ -1,7 +1,10 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { MatchingConfig } from "../config/config.schema";
-import { sameComplaintProfiles, type SameComplaintDecision } from "../../normalizers/similarity/same-complaint";
-import { textProfile, type TextProfile } from "../../normalizers/similarity/similarity";
+import {
+  sameComplaintProfiles,
+  type SameComplaintDecision,
+} from "../../normalizers/analysis/similarity/same-complaint";
+import { textProfile, type TextProfile } from "../../normalizers/analysis/similarity/similarity";
 import { normalizeSubject } from "./subject";
 
 /** A case a message might be about: one of the customer's recent open cases, or its chat's last resolved one. */

@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { parseCaseNumber } from "./case-number";
 import { normalizeSubject } from "./subject";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { PlaintConfig } from "../config/config.schema";
 import {
   createClassifier,
@@ -10,7 +10,7 @@ import {
   type Classifier,
   type ClassifierModel,
   type Taxonomy,
-} from "../../normalizers/classify";
+} from "../../normalizers/analysis/classify/index";
 import { taxonomyOf } from "./taxonomy-of";
 
 /** Where the classifier in use came from, for the event trail and the API. */

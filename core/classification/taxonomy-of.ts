@@ -1,5 +1,5 @@
 import type { PlaintConfig } from "../config/config.schema";
-import { DEFAULT_TAXONOMY, type Taxonomy, type TaxonomyCategory } from "../../normalizers/classify";
+import { DEFAULT_TAXONOMY, type Taxonomy, type TaxonomyCategory } from "../../normalizers/analysis/classify/index";
 
 /**
  * The taxonomy a hub classifies into: the configured categories, each completed from the shipped default taxonomy

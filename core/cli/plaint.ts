@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { loadConfig, loadConfigOrThrow } from "../config/load-config";
-import { parseEnv } from "../config/env";
-import { ConfigError, formatProblems } from "../config/problems";
-import { describeError } from "../errors";
+import { parseEnv } from "../kernel/config/env";
+import { ConfigError, formatProblems } from "../kernel/config/problems";
+import { describeError } from "../kernel/errors";
 import { runParse } from "./commands/parse.command";
 import { runDbMigrate, runNewMigration } from "./commands/db.command";
 import { runReplay } from "./commands/replay.command";

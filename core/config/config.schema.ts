@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { connectorConfigSchema } from "./connectors.schema";
 
-import { slugSchema } from "./slug";
-import { redactionConfigSchema } from "../../normalizers/redaction/redaction.schema";
+import { slugSchema } from "../kernel/config/slug";
+import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { identityConfigSchema } from "../customers/identity.schema";
 
-export { slugSchema } from "./slug";
+export { slugSchema } from "../kernel/config/slug";
 
 /** 1 MiB: larger than any form post or chat message, small enough that a flood cannot exhaust memory. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;

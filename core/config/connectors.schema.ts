@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { emailConnectorConfigSchema } from "../../connectors/email/email.schema";
-import { metaConnectorConfigSchema } from "../../connectors/meta/meta.schema";
-import { slackCustomerConnectorConfigSchema } from "../../connectors/slack-customer/slack-customer.schema";
-import { twilioConnectorConfigSchema } from "../../connectors/twilio/twilio.schema";
-import { webhookConnectorConfigSchema } from "../../connectors/webhook/webhook.schema";
+import { emailConnectorConfigSchema } from "../../connectors/channels/email/email.schema";
+import { metaConnectorConfigSchema } from "../../connectors/channels/meta/meta.schema";
+import { slackCustomerConnectorConfigSchema } from "../../connectors/channels/slack-customer/slack-customer.schema";
+import { twilioConnectorConfigSchema } from "../../connectors/channels/twilio/twilio.schema";
+import { webhookConnectorConfigSchema } from "../../connectors/channels/webhook/webhook.schema";
 
 /**
  * Every connector `type` the config accepts. Adding one here without a schema in {@link connectorConfigSchemas}

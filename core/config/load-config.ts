@@ -1,14 +1,20 @@
 import { plaintConfigSchema, type PlaintConfig } from "./config.schema";
-import { readConfigFiles, type ParsedFile } from "./config-files";
-import { describeIssues } from "./describe-issue";
-import { interpolateFile, type EnvSource } from "./interpolate";
-import { ProblemLocator } from "./locate";
-import { mergeSections } from "./merge-sections";
-import { ConfigError, compareProblems, formatPath, type ConfigProblem, type PathProblem } from "./problems";
+import { readConfigFiles, type ParsedFile } from "../kernel/config/config-files";
+import { describeIssues } from "../kernel/config/describe-issue";
+import { interpolateFile, type EnvSource } from "../kernel/config/interpolate";
+import { ProblemLocator } from "../kernel/config/locate";
+import { mergeSections } from "../kernel/config/merge-sections";
+import {
+  ConfigError,
+  compareProblems,
+  formatPath,
+  type ConfigProblem,
+  type PathProblem,
+} from "../kernel/config/problems";
 import { checkSemantics } from "./semantic-checks";
 
-export { ConfigError, formatProblems, type ConfigProblem } from "./problems";
-export type { EnvSource } from "./interpolate";
+export { ConfigError, formatProblems, type ConfigProblem } from "../kernel/config/problems";
+export type { EnvSource } from "../kernel/config/interpolate";
 
 /** A usable config and the files it came from, or every problem that stops it from being used. */
 export type LoadConfigResult =

@@ -1,6 +1,6 @@
-import { closestMatch } from "./did-you-mean";
-import { formatPath, type PathProblem } from "./problems";
-import { valueAt } from "./schema-walk";
+import { closestMatch } from "../kernel/config/did-you-mean";
+import { formatPath, type PathProblem } from "../kernel/config/problems";
+import { valueAt } from "../kernel/config/schema-walk";
 
 /** One field that must be unique across the entries of a list. */
 interface UniqueField {

@@ -1,5 +1,5 @@
 import { formatCaseNumber } from "../cases/case-number";
-import type { PrismaClient } from "../db/generated/client";
+import type { PrismaClient } from "../kernel/db/generated/client";
 
 /** A merge as `GET /v1/customers/:id` shows it, from the customer's side. */
 export interface MergeView {

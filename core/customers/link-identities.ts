@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { evidenceCandidates, evidenceFor, type Candidate, type Evidence, type Holder } from "./evidence";
 import type { IdentityConfig } from "./identity.schema";

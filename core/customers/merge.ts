@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "../db/database";
-import { err, ok, type Result } from "../result";
+import type { SqlClient } from "../kernel/db/database";
+import { err, ok, type Result } from "../kernel/result";
 import { describeEvidence, type Evidence } from "./evidence";
 
 /** What a merge moved from the merged customer to the survivor: exactly what a split gives back. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "../db/database";
-import { err, ok, type Result } from "../result";
+import type { SqlClient } from "../kernel/db/database";
+import { err, ok, type Result } from "../kernel/result";
 import { combineConfidence, decideMerge, mergeEvidence, type Evidence } from "./evidence";
 import type { IdentityConfig } from "./identity.schema";
 import { mergeCustomers, type MergeDone, type MergeProblem } from "./merge";

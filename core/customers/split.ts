@@ -1,5 +1,5 @@
-import type { SqlClient } from "../db/database";
-import { err, ok, type Result } from "../result";
+import type { SqlClient } from "../kernel/db/database";
+import { err, ok, type Result } from "../kernel/result";
 import { lockCustomers, recordOnCases, type MergeMoved, type MergeProblem } from "./merge";
 
 /** What a split gave back to the merged customer. */

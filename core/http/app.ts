@@ -1,9 +1,9 @@
 import express, { type Express } from "express";
 import type { PlaintConfig } from "../config/config.schema";
-import type { Database } from "../db/database";
-import { describeError } from "../errors";
-import type { Logger } from "../logger";
-import type { Metrics } from "../metrics";
+import type { Database } from "../kernel/db/database";
+import { describeError } from "../kernel/errors";
+import type { Logger } from "../kernel/logger";
+import type { Metrics } from "../kernel/metrics";
 import type { JobQueue } from "../queue/job-queue";
 import { createAuthenticator } from "./auth";
 import { chatReplyChannels } from "../outbox/chat-reply.handler";

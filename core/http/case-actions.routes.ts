@@ -1,8 +1,8 @@
 import { Router, json, type Request, type Response } from "express";
 import { z } from "zod";
-import type { Database } from "../db/database";
-import type { Logger } from "../logger";
-import { describeError } from "../errors";
+import type { Database } from "../kernel/db/database";
+import type { Logger } from "../kernel/logger";
+import { describeError } from "../kernel/errors";
 import type { ClassificationConfig } from "../config/config.schema";
 import { mergeCases, setCaseCategory, splitMessage, type ActionRefusal } from "../cases/agent-actions";
 import { matchingQuality } from "../cases/matching-quality";

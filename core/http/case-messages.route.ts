@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Router, json } from "express";
 import { z } from "zod";
 import { parseCaseNumber } from "../cases/case-number";
-import type { Database } from "../db/database";
+import type { Database } from "../kernel/db/database";
 import { outboxKey } from "../pipeline/idempotency-key";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";

@@ -2,7 +2,7 @@ import { Router, type Response } from "express";
 import { z } from "zod";
 import { caseStatuses } from "../cases/case-status";
 import { formatCaseNumber, parseCaseNumber } from "../cases/case-number";
-import type { Prisma, PrismaClient } from "../db/generated/client";
+import type { Prisma, PrismaClient } from "../kernel/db/generated/client";
 import { sendError } from "./http-errors";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { asyncRoute, parseQuery } from "./route-helpers";

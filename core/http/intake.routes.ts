@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import type { PrismaClient } from "../db/generated/client";
+import type { PrismaClient } from "../kernel/db/generated/client";
 import { resetForReplay } from "../intake/intake-log";
 import type { JobQueue } from "../queue/job-queue";
 import type { createAuthenticator } from "./auth";

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
-import type { HttpAnswer, InboundRequest } from "../../connectors/connector";
+import type { HttpAnswer, InboundRequest } from "../connector-contract/connector";
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
-import { describeError } from "../errors";
+import { describeError } from "../kernel/errors";
 import { IntakeBatchWriter } from "../intake/intake-batch-writer";
 import type { IntakeWriter } from "../intake/intake-log";
-import type { Logger } from "../logger";
-import type { Metrics } from "../metrics";
+import type { Logger } from "../kernel/logger";
+import type { Metrics } from "../kernel/metrics";
 import { rejectedPayloadId } from "../pipeline/idempotency-key";
 import type { JobQueue } from "../queue/job-queue";
 import { sendError } from "./http-errors";

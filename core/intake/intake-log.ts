@@ -1,5 +1,5 @@
-import type { Database } from "../db/database";
-import type { PrismaClient } from "../db/generated/client";
+import type { Database } from "../kernel/db/database";
+import type { PrismaClient } from "../kernel/db/generated/client";
 
 export type IntakeStatus = "received" | "processing" | "processed" | "rejected" | "failed" | "ignored";
 

@@ -1,6 +1,6 @@
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
 import type { Channel, ThreadHints } from "../../normalizers/canonical-message";
-import type { Database } from "../db/database";
+import type { Database } from "../kernel/db/database";
 import { PermanentSideEffectError, RecipientOptedOutError, type OutboxHandler } from "./outbox-dispatcher";
 
 /** The channels a configured connector can answer on, other than email (which has its own handler). */

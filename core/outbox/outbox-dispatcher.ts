@@ -1,6 +1,6 @@
-import type { Database } from "../db/database";
-import { describeError, TransientError } from "../errors";
-import type { Logger } from "../logger";
+import type { Database } from "../kernel/db/database";
+import { describeError, TransientError } from "../kernel/errors";
+import type { Logger } from "../kernel/logger";
 import { backoffDelay } from "../queue/backoff";
 
 /** A side effect's failure that no retry can fix (a rejected recipient, a refused request). */

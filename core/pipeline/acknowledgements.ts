@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { IngestPolicy } from "../../connectors/connector";
+import type { IngestPolicy } from "../connector-contract/connector";
 import { formatCaseNumber } from "../cases/case-number";
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import { eventTable, messageTable, outboxTable, type EventRow, type MessageRow, type OutboxRow } from "./case-rows";
 import { outboxKey } from "./idempotency-key";
 import { insertRows } from "./insert-rows";

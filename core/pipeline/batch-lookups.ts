@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { MatchingConfig } from "../config/config.schema";
 import { findOrCreateSenders, senderIdentities, type ResolvedSender } from "../cases/identities";
@@ -6,7 +6,7 @@ import { findEarlierRepeats } from "../cases/repeats";
 import { findCandidateCases } from "../cases/similar-cases";
 import { linkIdentities } from "../customers/link-identities";
 import type { IdentityConfig } from "../customers/identity.schema";
-import { textProfile } from "../../normalizers/similarity/similarity";
+import { textProfile } from "../../normalizers/analysis/similarity/similarity";
 import type { BatchState } from "./batch-state";
 import { ContentMatcher } from "./content-match";
 import type { IntakeMessages } from "./ingest-messages";

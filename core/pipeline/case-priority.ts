@@ -1,6 +1,6 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { PriorityConfig } from "../config/config.schema";
-import type { Severity } from "../../normalizers/signals";
+import type { Severity } from "../../normalizers/analysis/signals/index";
 import { computePriority, type Priority } from "../cases/priority";
 import type { CustomerFacts } from "../../normalizers/canonical-message";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { SqlClient } from "../db/database";
-import type { IngestPolicy } from "../../connectors/connector";
+import type { SqlClient } from "../kernel/db/database";
+import type { IngestPolicy } from "../connector-contract/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { continuation } from "../cases/continuation";
 import { senderIdentities, type ResolvedSender } from "../cases/identities";
@@ -20,7 +20,7 @@ import { normalizeSubject } from "../cases/subject";
 import type { CasesConfig, PriorityConfig } from "../config/config.schema";
 import { caseTable, eventTable, messageTable, outboxTable } from "./case-rows";
 import { inboundMessageKey, outboxKey } from "./idempotency-key";
-import { TransientError } from "../errors";
+import { TransientError } from "../kernel/errors";
 import { insertRows } from "./insert-rows";
 import { queueAcknowledgements } from "./acknowledgements";
 import { isMachineMail, messageRow, type Placement } from "./placement";

@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 
 type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz" | "boolean" | "int4";
 

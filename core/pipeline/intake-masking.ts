@@ -1,4 +1,4 @@
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import type { IntakeMessages } from "./ingest-messages";
 import type { MessageAnalyzer } from "./message-analysis";
 import type { Placement } from "./placement";

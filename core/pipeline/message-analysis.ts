@@ -1,10 +1,10 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { PlaintConfig } from "../config/config.schema";
-import type { Classification } from "../../normalizers/classify";
-import { readSignals, type Signals } from "../../normalizers/signals";
-import { createRedactor, type Redactor, type RedactionFinding } from "../../normalizers/redaction/redactor";
-import { repeatFingerprint } from "../../normalizers/similarity/fingerprint";
-import { textProfile, type TextProfile } from "../../normalizers/similarity/similarity";
+import type { Classification } from "../../normalizers/analysis/classify/index";
+import { readSignals, type Signals } from "../../normalizers/analysis/signals/index";
+import { createRedactor, type Redactor, type RedactionFinding } from "../../normalizers/analysis/redaction/redactor";
+import { repeatFingerprint } from "../../normalizers/analysis/similarity/fingerprint";
+import { textProfile, type TextProfile } from "../../normalizers/analysis/similarity/similarity";
 import { type ClassifierHolder, createClassifierHolder } from "../classification/classifier-holder";
 
 /** What the classifier and the text signals say about one message, as stored on it. */

@@ -1,5 +1,5 @@
-import type { SqlClient } from "../db/database";
-import { TransientError } from "../errors";
+import type { SqlClient } from "../kernel/db/database";
+import { TransientError } from "../kernel/errors";
 import type { CanonicalMessage, MessageUpdate } from "../../normalizers/canonical-message";
 import { eventTable, type EventRow } from "./case-rows";
 import { insertRows } from "./insert-rows";

@@ -1,9 +1,9 @@
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
-import type { Database } from "../db/database";
-import { isUniqueViolation } from "../db/prisma-errors";
-import { BadInputError, describeError, TransientError } from "../errors";
+import type { Database } from "../kernel/db/database";
+import { isUniqueViolation } from "../kernel/db/prisma-errors";
+import { BadInputError, describeError, TransientError } from "../kernel/errors";
 import { markIntakeFailed } from "../intake/intake-log";
-import type { Logger } from "../logger";
+import type { Logger } from "../kernel/logger";
 import type { IntakeJobHandler, JobAttempt } from "../queue/job-queue";
 import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
 import type { PlaintConfig } from "../config/config.schema";

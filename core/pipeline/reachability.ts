@@ -1,7 +1,7 @@
-import type { IngestPolicy } from "../../connectors/connector";
+import type { IngestPolicy } from "../connector-contract/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { normalizeEmail } from "../../normalizers/identity-values";
-import type { SqlClient } from "../db/database";
+import type { SqlClient } from "../kernel/db/database";
 import { eventTable } from "./case-rows";
 import { insertRows } from "./insert-rows";
 import type { Placement } from "./placement";

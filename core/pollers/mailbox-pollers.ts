@@ -1,9 +1,9 @@
-import { ImapIntake } from "../../connectors/email/imap-intake";
+import { ImapIntake } from "../../connectors/channels/email/imap-intake";
 import type { ConnectorConfigOf } from "../config/connectors.schema";
 import type { PlaintConfig } from "../config/config.schema";
-import type { Database } from "../db/database";
-import { describeError } from "../errors";
-import type { Logger } from "../logger";
+import type { Database } from "../kernel/db/database";
+import { describeError } from "../kernel/errors";
+import type { Logger } from "../kernel/logger";
 import type { JobQueue } from "../queue/job-queue";
 import { LeaderLock } from "./leader-lock";
 

@@ -1,5 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import { BadInputError } from "../errors";
+import { BadInputError } from "../kernel/errors";
 import type { IntakeJobHandler, JobQueue, RetryPolicy } from "./job-queue";
 import { MicroBatcher } from "./micro-batcher";
 

@@ -1,4 +1,4 @@
-import { BadInputError } from "../errors";
+import { BadInputError } from "../kernel/errors";
 import { InProcessQueue } from "./in-process-queue";
 import type { JobAttempt } from "./job-queue";
 

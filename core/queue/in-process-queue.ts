@@ -1,4 +1,4 @@
-import { BadInputError } from "../errors";
+import { BadInputError } from "../kernel/errors";
 import { backoffDelay } from "./backoff";
 import type { IntakeJobHandler, JobQueue, RetryPolicy } from "./job-queue";
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase } from "../../core/db/database";
+import { openDatabase } from "../../core/kernel/db/database";
 import { recordIntake } from "../../core/intake/intake-log";
 import { complaint, webhookSecret, writeTestConfig } from "../support/test-hub";
 

@@ -1,12 +1,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase, type Database } from "../../core/db/database";
+import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { recordIntake } from "../../core/intake/intake-log";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";
 import { ingestSettings } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
-import { redactionConfigSchema } from "../../normalizers/redaction/redaction.schema";
+import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { writeTestConfig } from "../support/test-hub";
 
 /**

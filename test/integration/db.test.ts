@@ -5,10 +5,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import { migrateOnly, openDatabase, type Database } from "../../core/db/database";
-import { Prisma } from "../../core/db/generated/client";
-import { createMigration, findPackageRoot, migrateDatabase, prismaPaths } from "../../core/db/migrate";
-import { pgliteMigrationFactory, postgresMigrationFactory } from "../../core/db/schema-engine";
+import { migrateOnly, openDatabase, type Database } from "../../core/kernel/db/database";
+import { Prisma } from "../../core/kernel/db/generated/client";
+import { createMigration, findPackageRoot, migrateDatabase, prismaPaths } from "../../core/kernel/db/migrate";
+import { pgliteMigrationFactory, postgresMigrationFactory } from "../../core/kernel/db/schema-engine";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 // The database layer against both of its backends: the embedded PGlite and a PostgreSQL server. Migrations are

@@ -9,7 +9,7 @@ import { casesConfigSchema } from "../../core/config/config.schema";
 import { identityConfigSchema } from "../../core/customers/identity.schema";
 import { linkIdentities, type LinkOutcome } from "../../core/customers/link-identities";
 import { mergeCustomers } from "../../core/customers/merge";
-import { openDatabase, type Database, type SqlClient } from "../../core/db/database";
+import { openDatabase, type Database, type SqlClient } from "../../core/kernel/db/database";
 import { createAuthenticator } from "../../core/http/auth";
 import { customersRouter } from "../../core/http/customers.routes";
 import { recordIntake } from "../../core/intake/intake-log";

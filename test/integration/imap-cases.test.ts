@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { migrateOnly } from "../../core/db/database";
-import type { PrismaClient } from "../../core/db/generated/client";
-import type { PlaintEnv } from "../../core/config/env";
+import { migrateOnly } from "../../core/kernel/db/database";
+import type { PrismaClient } from "../../core/kernel/db/generated/client";
+import type { PlaintEnv } from "../../core/kernel/config/env";
 import { startHub, type Hub } from "../../core/hub";
 import { inboundMessageKey } from "../../core/pipeline/idempotency-key";
 import {

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ImapMailboxConfig } from "../../connectors/email/email.schema";
-import { ImapIntake } from "../../connectors/email/imap-intake";
-import { openDatabase, type Database } from "../../core/db/database";
-import { createLogger } from "../../core/logger";
+import type { ImapMailboxConfig } from "../../connectors/channels/email/email.schema";
+import { ImapIntake } from "../../connectors/channels/email/imap-intake";
+import { openDatabase, type Database } from "../../core/kernel/db/database";
+import { createLogger } from "../../core/kernel/logger";
 import {
   appendMails,
   changeUidValidity,

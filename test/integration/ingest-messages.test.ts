@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase, type Database } from "../../core/db/database";
+import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { recordIntake } from "../../core/intake/intake-log";
-import { createLogger } from "../../core/logger";
+import { createLogger } from "../../core/kernel/logger";
 import { casesConfigSchema } from "../../core/config/config.schema";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";
 import { ingestSettings, processIntakeBatch } from "../../core/pipeline/process-intake";

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase, type Database } from "../../core/db/database";
+import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { IntakeBatchWriter } from "../../core/intake/intake-batch-writer";
 import type { IntakeWriter, NewIntakeItem } from "../../core/intake/intake-log";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfigOrThrow } from "../../core/config/load-config";
 import { startHub, type Hub } from "../../core/hub";
-import { signHmac } from "../../core/security/hmac-signature";
+import { signHmac } from "../../core/kernel/security/hmac-signature";
 import { adminKey, eventually, testEnv } from "../support/test-hub";
 
 /**
@@ -15,7 +15,7 @@ const appSecret = "meta-app-secret-0123456789abcdef";
 const verifyToken = "plaint-meta-verify";
 
 const fixture = (name: string) =>
-  readFileSync(path.join(__dirname, "../../normalizers/meta/fixtures", `${name}.json`), "utf8");
+  readFileSync(path.join(__dirname, "../../normalizers/channels/meta/fixtures", `${name}.json`), "utf8");
 
 function writeMetaConfig(): { configPath: string; config: ReturnType<typeof loadConfigOrThrow> } {
   const dir = mkdtempSync(path.join(tmpdir(), "plaint-meta-"));

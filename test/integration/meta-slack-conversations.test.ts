@@ -1,6 +1,6 @@
 import type Nock from "nock" with { "resolution-mode": "import" };
 import type { Hub } from "../../core/hub";
-import { signHmac } from "../../core/security/hmac-signature";
+import { signHmac } from "../../core/kernel/security/hmac-signature";
 import { loadNock, releaseNock } from "../support/nock";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 import { testRedisUrl } from "../support/redis";

@@ -1,9 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase, type Database } from "../../core/db/database";
-import { TransientError } from "../../core/errors";
-import { createLogger } from "../../core/logger";
+import { openDatabase, type Database } from "../../core/kernel/db/database";
+import { TransientError } from "../../core/kernel/errors";
+import { createLogger } from "../../core/kernel/logger";
 import { OutboxDispatcher, PermanentSideEffectError, type OutboxRow } from "../../core/outbox/outbox-dispatcher";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 

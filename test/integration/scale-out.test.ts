@@ -4,8 +4,8 @@ import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { startHub, type Hub } from "../../core/hub";
-import type { PrismaClient } from "../../core/db/generated/client";
-import { migrateOnly } from "../../core/db/database";
+import type { PrismaClient } from "../../core/kernel/db/generated/client";
+import { migrateOnly } from "../../core/kernel/db/database";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 import { testRedisUrl } from "../support/redis";
 import {

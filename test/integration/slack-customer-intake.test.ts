@@ -14,7 +14,7 @@ import { adminKey, eventually, testEnv } from "../support/test-hub";
  */
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 const fixture = (name: string) =>
-  readFileSync(path.join(__dirname, "../../normalizers/slack-customer/fixtures", name), "utf8");
+  readFileSync(path.join(__dirname, "../../normalizers/channels/slack-customer/fixtures", name), "utf8");
 const corpusChallenge = path.join(__dirname, "../../../shared/corpora/webhooks/slack/url_challenge.json");
 
 function writeSlackConfig(): { configPath: string; config: ReturnType<typeof loadConfigOrThrow> } {

@@ -28,7 +28,7 @@ connectors:
 `;
 
 const fixture = (name: string) =>
-  readFileSync(path.join(__dirname, "../../normalizers/twilio/fixtures", `${name}.form`), "utf8");
+  readFileSync(path.join(__dirname, "../../normalizers/channels/twilio/fixtures", `${name}.form`), "utf8");
 const signature = (body: string, url = webhookUrl, token = authToken) =>
   twilio.getExpectedTwilioSignature(token, url, Object.fromEntries(new URLSearchParams(body)));
 const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startHub, type Hub } from "../../core/hub";
 import { loadConfigOrThrow } from "../../core/config/load-config";
-import { signHmac } from "../../core/security/hmac-signature";
+import { signHmac } from "../../core/kernel/security/hmac-signature";
 import { adminKey, eventually, testEnv } from "../support/test-hub";
 
 const batchSecret = "batch-webhook-secret-0123456789";
@@ -126,7 +126,9 @@ describe("webhook batches and presets on the embedded hub", () => {
   });
 
   it("accepts a signed Typeform submission end to end, and refuses it unsigned", async () => {
-    const body = readFileSync(path.join(__dirname, "../../connectors/webhook/fixtures/typeform-form-response.json"));
+    const body = readFileSync(
+      path.join(__dirname, "../../connectors/channels/webhook/fixtures/typeform-form-response.json"),
+    );
     const post = (headers: Record<string, string>) =>
       fetch(`${baseUrl}/v1/intake/webhook/typeform`, {
         method: "POST",

@@ -1,4 +1,4 @@
-import { findCorpora } from "../../normalizers/corpora";
+import { findCorpora } from "../../bench/evaluations/corpora";
 
 /**
  * A describe block over one part of the development corpora (../shared/corpora beside the checkout, or

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ImapFlow } from "imapflow";
-import type { ImapMailboxConfig } from "../../connectors/email/email.schema";
+import type { ImapMailboxConfig } from "../../connectors/channels/email/email.schema";
 
 const run = promisify(execFile);
 

@@ -4,10 +4,10 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { loadConfigOrThrow } from "../../core/config/load-config";
 import type { PlaintConfig } from "../../core/config/config.schema";
-import type { PlaintEnv } from "../../core/config/env";
-import { migrateOnly } from "../../core/db/database";
+import type { PlaintEnv } from "../../core/kernel/config/env";
+import { migrateOnly } from "../../core/kernel/db/database";
 import { startHub, type Hub } from "../../core/hub";
-import { signHmac } from "../../core/security/hmac-signature";
+import { signHmac } from "../../core/kernel/security/hmac-signature";
 
 export const webhookSecret = "test-webhook-secret-0123456789";
 export const adminKey = "test-admin-key-0123456789";

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { loadConfig } from "../../config/load-config";
-import { createClassifier, type Classifier } from "../../../normalizers/classify/classifier";
-import { DEFAULT_TAXONOMY } from "../../../normalizers/classify/default-taxonomy";
-import { parseModel } from "../../../normalizers/classify/model-file";
-import type { Taxonomy } from "../../../normalizers/classify/taxonomy";
-import { readSignals } from "../../../normalizers/signals";
-import { err, ok, type Result } from "../../result";
+import { createClassifier, type Classifier } from "../../../normalizers/analysis/classify/classifier";
+import { DEFAULT_TAXONOMY } from "../../../normalizers/analysis/classify/default-taxonomy";
+import { parseModel } from "../../../normalizers/analysis/classify/model-file";
+import type { Taxonomy } from "../../../normalizers/analysis/classify/taxonomy";
+import { readSignals } from "../../../normalizers/analysis/signals/index";
+import { err, ok, type Result } from "../../kernel/result";
 
 export interface ClassifyCommandOptions {
   /** A model file from `plaint train`; absent, the taxonomy's own model. */

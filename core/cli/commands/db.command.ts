@@ -1,7 +1,7 @@
-import type { PlaintEnv } from "../../config/env";
-import { migrateOnly } from "../../db/database";
-import { acquireEmbeddedLock } from "../../db/embedded-lock";
-import { createMigration } from "../../db/migrate";
+import type { PlaintEnv } from "../../kernel/config/env";
+import { migrateOnly } from "../../kernel/db/database";
+import { acquireEmbeddedLock } from "../../kernel/db/embedded-lock";
+import { createMigration } from "../../kernel/db/migrate";
 
 /** `plaint db migrate`: applies pending migrations to PostgreSQL (DATABASE_URL) or the embedded database. */
 export async function runDbMigrate(env: PlaintEnv): Promise<number> {

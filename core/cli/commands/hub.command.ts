@@ -1,5 +1,5 @@
 import type { PlaintConfig } from "../../config/config.schema";
-import type { PlaintEnv } from "../../config/env";
+import type { PlaintEnv } from "../../kernel/config/env";
 import { startHub, type HubRole } from "../../hub";
 
 /**

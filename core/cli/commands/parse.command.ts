@@ -3,7 +3,7 @@ import { connectorFor, type AnyConnectorConfig } from "../../../connectors/regis
 import { connectorTypeOfChannel, standaloneParsers } from "./standalone-parsers";
 import type { PlaintConfig } from "../../config/config.schema";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
-import { err, ok, type Result } from "../../result";
+import { err, ok, type Result } from "../../kernel/result";
 
 export interface ParseOptions {
   /** Absent: `.eml` files are email, anything else a webhook body. */

@@ -1,9 +1,9 @@
 import type { PlaintConfig } from "../../config/config.schema";
-import type { PlaintEnv } from "../../config/env";
-import { openDatabase } from "../../db/database";
-import { acquireEmbeddedLock } from "../../db/embedded-lock";
+import type { PlaintEnv } from "../../kernel/config/env";
+import { openDatabase } from "../../kernel/db/database";
+import { acquireEmbeddedLock } from "../../kernel/db/embedded-lock";
 import { resetForReplay } from "../../intake/intake-log";
-import { createLogger } from "../../logger";
+import { createLogger } from "../../kernel/logger";
 import { createIntakeHandler, ingestSettings } from "../../pipeline/process-intake";
 import { BullmqQueue } from "../../queue/bullmq-queue";
 

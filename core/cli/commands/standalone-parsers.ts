@@ -1,11 +1,11 @@
-import { emailParsingSchema } from "../../../connectors/email/email.schema";
-import type { PayloadProblem } from "../../../connectors/connector";
+import { emailParsingSchema } from "../../../connectors/channels/email/email.schema";
+import type { PayloadProblem } from "../../connector-contract/connector";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
-import { normalizeEmailMessage } from "../../../normalizers/email/email.normalizer";
-import { normalizeMetaDelivery } from "../../../normalizers/meta/meta.normalizer";
-import { normalizeSlackCustomer } from "../../../normalizers/slack-customer/slack-customer.normalizer";
-import { normalizeTwilio } from "../../../normalizers/twilio/twilio.normalizer";
-import { ok, type Result } from "../../result";
+import { normalizeEmailMessage } from "../../../normalizers/channels/email/email.normalizer";
+import { normalizeMetaDelivery } from "../../../normalizers/channels/meta/meta.normalizer";
+import { normalizeSlackCustomer } from "../../../normalizers/channels/slack-customer/slack-customer.normalizer";
+import { normalizeTwilio } from "../../../normalizers/channels/twilio/twilio.normalizer";
+import { ok, type Result } from "../../kernel/result";
 
 type Parsed = Result<CanonicalMessage[], PayloadProblem>;
 

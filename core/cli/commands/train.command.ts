@@ -1,8 +1,8 @@
 import { createReadStream, openSync, closeSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { trainModel, type Example } from "../../../normalizers/classify/model";
-import { serializeModel } from "../../../normalizers/classify/model-file";
-import { err, ok, type Result } from "../../result";
+import { trainModel, type Example } from "../../../normalizers/analysis/classify/model";
+import { serializeModel } from "../../../normalizers/analysis/classify/model-file";
+import { err, ok, type Result } from "../../kernel/result";
 
 export interface TrainCommandOptions {
   /** JSON lines with a `text` field and a label field. */
