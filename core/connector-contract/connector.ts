@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import { PermanentError } from "../kernel/errors";
 import type { z } from "zod";
 import type { Result } from "../kernel/result";
 import type { SignatureVerdict } from "../kernel/security/hmac-signature";
@@ -131,7 +132,7 @@ export interface ReplyChannel<Config> {
   customerWindowHours?(config: Config, channel: Channel): number | undefined;
   /**
    * Sends the reply; returns the vendor's id of the sent message, which its status callbacks will name. Throws
-   * PermanentSideEffectError when no retry can help, anything else to be retried by the outbox.
+   * PermanentError when no retry can help, anything else to be retried by the outbox.
    */
   send(config: Config, reply: OutboundReply): Promise<{ externalId: string }>;
 }
@@ -147,4 +148,9 @@ export function defineConnector<Config extends { id: string }>(
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The vendor refused a message because the recipient opted out (Twilio 21610): nothing more is sent to them. */
+export class RecipientOptedOutError extends PermanentError {
+  override readonly name = "RecipientOptedOutError";
 }

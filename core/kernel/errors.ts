@@ -1,10 +1,16 @@
 /**
- * Errors sorted by cause. The cause decides what the queue does with a failed job:
- * - BadInputError: the input can never succeed as it is. Not retried; the intake item is marked failed with the reason.
+ * Errors sorted by cause. The cause decides what the queue and the outbox do with a failed job:
+ * - PermanentError: no retry can help (a refused recipient, a vendor's 4xx). Not retried; kept as failed with the
+ *   reason. BadInputError is the permanent error of input that can never succeed as it is.
  * - TransientError: the world was briefly unavailable (database, vendor API). Retried with exponential backoff.
  * - anything else is a bug: retried like a transient error (a deploy may fix it), then kept as failed for replay.
  */
-export class BadInputError extends Error {
+export class PermanentError extends Error {
+  override readonly name: string = "PermanentError";
+}
+
+/** The input can never succeed as it is: the intake item is marked failed with the reason, never retried. */
+export class BadInputError extends PermanentError {
   override readonly name = "BadInputError";
   /** Where in the input the problem is (a JSON Pointer, a header name), when known. */
   readonly path: string | undefined;

@@ -1,7 +1,9 @@
 import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
 import type { Channel, ThreadHints } from "../../normalizers/canonical-message";
 import type { Database } from "../kernel/db/database";
-import { PermanentSideEffectError, RecipientOptedOutError, type OutboxHandler } from "./outbox-dispatcher";
+import { PermanentError } from "../kernel/errors";
+import { RecipientOptedOutError } from "../connector-contract/connector";
+import type { OutboxHandler } from "./outbox-dispatcher";
 
 /** The channels a configured connector can answer on, other than email (which has its own handler). */
 export function chatReplyChannels(connectors: readonly AnyConnectorConfig[]): Set<Channel> {
@@ -29,7 +31,7 @@ export function createChatReplyHandler(database: Database, connectors: readonly 
     const connector = connectors.find((candidate) => candidate.id === answered?.intakeItem?.connectorId);
     const reply = connector ? connectorFor(connector).reply : undefined;
     if (!answered?.identity || !connector || !reply?.channels.includes(answered.channel as Channel)) {
-      throw new PermanentSideEffectError("the case has no customer message on a channel that can be answered");
+      throw new PermanentError("the case has no customer message on a channel that can be answered");
     }
     const recipient = answered.identity;
     const channel = answered.channel as Channel;
@@ -44,7 +46,7 @@ export function createChatReplyHandler(database: Database, connectors: readonly 
           data: { messageId: outbound.id },
         },
       });
-      throw new PermanentSideEffectError(reason);
+      throw new PermanentError(reason);
     };
     if (recipient.optedOutAt) await refuse(`${recipient.value} opted out on ${recipient.optedOutAt.toISOString()}`);
     if (recipient.undeliverableUntil && recipient.undeliverableUntil > now) {

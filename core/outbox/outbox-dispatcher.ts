@@ -1,17 +1,7 @@
 import type { Database } from "../kernel/db/database";
-import { describeError, TransientError } from "../kernel/errors";
+import { describeError, PermanentError, TransientError } from "../kernel/errors";
 import type { Logger } from "../kernel/logger";
 import { backoffDelay } from "../queue/backoff";
-
-/** A side effect's failure that no retry can fix (a rejected recipient, a refused request). */
-export class PermanentSideEffectError extends Error {
-  override readonly name: string = "PermanentSideEffectError";
-}
-
-/** The vendor refused a message because the recipient opted out (Twilio 21610): nothing more is sent to them. */
-export class RecipientOptedOutError extends PermanentSideEffectError {
-  override readonly name = "RecipientOptedOutError";
-}
 
 export interface OutboxRow {
   id: string;
@@ -21,7 +11,7 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** Performs one kind of side effect; throws PermanentSideEffectError to stop retries, anything else to retry. */
+/** Performs one kind of side effect; throws PermanentError to stop retries, anything else to retry. */
 export type OutboxHandler = (row: OutboxRow) => Promise<void>;
 
 export interface OutboxDispatcherOptions {
@@ -96,7 +86,7 @@ export class OutboxDispatcher {
   private async deliver(row: OutboxRow): Promise<void> {
     const handler = this.options.handlers[row.destination];
     try {
-      if (!handler) throw new PermanentSideEffectError(`no handler for ${row.destination}`);
+      if (!handler) throw new PermanentError(`no handler for ${row.destination}`);
       await handler(row);
       await this.options.database.sql(
         `UPDATE outbox SET status = 'done', done_at = now(), last_error = NULL WHERE id = $1::uuid`,
@@ -104,7 +94,7 @@ export class OutboxDispatcher {
       );
     } catch (error) {
       const reason = describeError(error);
-      const final = error instanceof PermanentSideEffectError || row.attempts >= (this.options.maxAttempts ?? 8);
+      const final = error instanceof PermanentError || row.attempts >= (this.options.maxAttempts ?? 8);
       this.options.logger.warn(
         { outboxId: row.id, destination: row.destination, attempt: row.attempts, final, reason },
         "side effect failed",

@@ -1,5 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import { BadInputError } from "../kernel/errors";
+import { PermanentError } from "../kernel/errors";
 import type { IntakeJobHandler, JobQueue, RetryPolicy } from "./job-queue";
 import { MicroBatcher } from "./micro-batcher";
 
@@ -73,7 +73,7 @@ export class BullmqQueue implements JobQueue {
         await handler(job.data.intakeId, { number, final });
       } catch (error) {
         // Bad input never gets better by waiting: tell BullMQ not to retry it.
-        if (error instanceof BadInputError) throw new UnrecoverableError(error.message);
+        if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
         throw error;
       }
     };

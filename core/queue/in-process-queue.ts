@@ -1,4 +1,4 @@
-import { BadInputError } from "../kernel/errors";
+import { PermanentError } from "../kernel/errors";
 import { backoffDelay } from "./backoff";
 import type { IntakeJobHandler, JobQueue, RetryPolicy } from "./job-queue";
 
@@ -70,7 +70,7 @@ export class InProcessQueue implements JobQueue {
     try {
       await handler(job.id, { number: job.attempt, final });
     } catch (error) {
-      retry = !(error instanceof BadInputError) && !final && !this.closed;
+      retry = !(error instanceof PermanentError) && !final && !this.closed;
     }
     this.running--;
     if (retry) this.scheduleRetry(job);

@@ -7,7 +7,7 @@ export interface JobAttempt {
 }
 
 /**
- * Processes one intake item. Throwing a BadInputError ends the job without retry; any other error is
+ * Processes one intake item. Throwing a PermanentError (BadInputError among them) ends the job without retry; any other error is
  * retried with exponential backoff until the attempts are used up.
  */
 export type IntakeJobHandler = (intakeId: string, attempt: JobAttempt) => Promise<void>;

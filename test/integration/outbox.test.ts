@@ -4,7 +4,8 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { TransientError } from "../../core/kernel/errors";
 import { createLogger } from "../../core/kernel/logger";
-import { OutboxDispatcher, PermanentSideEffectError, type OutboxRow } from "../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../core/kernel/errors";
+import { OutboxDispatcher, type OutboxRow } from "../../core/outbox/outbox-dispatcher";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 /** The outbox on real PostgreSQL: each row delivered once by competing dispatchers, failures sorted by cause. */
@@ -63,7 +64,7 @@ describe("OutboxDispatcher", () => {
       backoffMs: 60_000,
       handlers: {
         "test:flaky": () => Promise.reject(new Error("connection reset")),
-        "test:refused": () => Promise.reject(new PermanentSideEffectError("550 no such user")),
+        "test:refused": () => Promise.reject(new PermanentError("550 no such user")),
       },
     });
     expect(await dispatcher.dispatchDue()).toBe(2);
@@ -74,7 +75,7 @@ describe("OutboxDispatcher", () => {
     });
     expect(rows.map((row) => [row.destination, row.status, row.attempts, row.lastError])).toStrictEqual([
       ["test:flaky", "pending", 1, "Error: connection reset"],
-      ["test:refused", "failed", 1, "PermanentSideEffectError: 550 no such user"],
+      ["test:refused", "failed", 1, "PermanentError: 550 no such user"],
     ]);
     expect(rows[0]?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
   });

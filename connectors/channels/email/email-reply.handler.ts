@@ -1,7 +1,8 @@
 import type { ConnectorConfigOf } from "../../../core/config/connectors.schema";
 import { formatCaseNumber } from "../../../core/cases/case-number";
 import type { Database } from "../../../core/kernel/db/database";
-import { PermanentSideEffectError, type OutboxHandler } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
+import type { OutboxHandler } from "../../../core/outbox/outbox-dispatcher";
 import { refusalReason, sentAutomaticMail } from "./automatic-mail-guard";
 import { composeReply, NoReplyRecipientError } from "./reply-composer";
 import { createSmtpSender, PermanentDeliveryError, type SmtpSender } from "./smtp-sender";
@@ -48,9 +49,9 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
     });
     const connector = connectors.find((candidate) => candidate.id === answered?.intakeItem?.connectorId);
     if (!answered?.identity || answered.identity.kind !== "email") {
-      throw new PermanentSideEffectError("the case has no customer email to answer");
+      throw new PermanentError("the case has no customer email to answer");
     }
-    if (!connector?.smtp) throw new PermanentSideEffectError(`mailbox ${connector?.id ?? "?"} has no smtp section`);
+    if (!connector?.smtp) throw new PermanentError(`mailbox ${connector?.id ?? "?"} has no smtp section`);
     const recipient = answered.identity;
     const automatic = outbound.automatic || (outbound.flags as { automatic?: boolean }).automatic === true;
     const now = new Date();
@@ -78,7 +79,7 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
           data: { messageId: outbound.id },
         },
       });
-      throw new PermanentSideEffectError(refusal);
+      throw new PermanentError(refusal);
     }
 
     const thread = answered.thread as { references?: string[] };
@@ -102,7 +103,7 @@ export function createEmailReplyHandler(database: Database, connectors: readonly
       await senderFor(connector, connector.smtp).send(mail);
     } catch (error) {
       if (error instanceof PermanentDeliveryError || error instanceof NoReplyRecipientError) {
-        throw new PermanentSideEffectError(error.message);
+        throw new PermanentError(error.message);
       }
       throw error;
     }

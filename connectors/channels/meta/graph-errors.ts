@@ -1,5 +1,5 @@
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 
 /**
  * The error object of a Graph API response.
@@ -52,7 +52,7 @@ interface GraphFailure {
 }
 
 /** Sending this again will not help: a bad recipient, a bad token, a policy refusal. The outbox gives up. */
-export class MetaSendRefusedError extends PermanentSideEffectError {
+export class MetaSendRefusedError extends PermanentError {
   readonly status: number;
   readonly code: number | undefined;
   readonly subcode: number | undefined;

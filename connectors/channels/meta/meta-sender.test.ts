@@ -1,7 +1,7 @@
 import type Nock from "nock" with { "resolution-mode": "import" };
 import { loadNock, releaseNock } from "../../../test/support/nock";
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { MetaSendRefusedError, OutsideCustomerWindowError } from "./graph-errors";
 import { sendMetaReply, splitText } from "./meta-sender";
 import { metaConnectorConfigSchema } from "./meta.schema";
@@ -143,7 +143,7 @@ describe("sendMetaReply", () => {
       );
       const error = await send().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OutsideCustomerWindowError);
-      expect(error).toBeInstanceOf(PermanentSideEffectError);
+      expect(error).toBeInstanceOf(PermanentError);
       expect(error).toMatchObject({
         reason: "outside-customer-window",
         status: 400,
@@ -188,7 +188,7 @@ describe("sendMetaReply", () => {
       graph.post("/v21.0/106540352242922/messages").reply(status, body);
       const error = await send().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TransientError);
-      expect(error).not.toBeInstanceOf(PermanentSideEffectError);
+      expect(error).not.toBeInstanceOf(PermanentError);
     });
 
     it("passes Retry-After on to the outbox", async () => {
@@ -203,7 +203,7 @@ describe("sendMetaReply", () => {
       const error = await send().catch((caught: unknown) => caught);
       // fetch's TypeError comes from Node's own realm, so match it by shape rather than class.
       expect(error).toMatchObject({ name: "TypeError", message: "fetch failed" });
-      expect(error).not.toBeInstanceOf(PermanentSideEffectError);
+      expect(error).not.toBeInstanceOf(PermanentError);
     });
 
     it("refuses to send without a token or a phone number id, without calling Meta", async () => {
@@ -211,10 +211,10 @@ describe("sendMetaReply", () => {
       const noToken = { ...config, accessToken: undefined };
       const noNumber = { ...config, whatsapp: undefined };
       await expect(sendMetaReply(noToken, { channel: "messenger", to: "1", text: "Hi" })).rejects.toThrow(
-        new PermanentSideEffectError("connector meta has no accessToken to send with"),
+        new PermanentError("connector meta has no accessToken to send with"),
       );
       await expect(sendMetaReply(noNumber, { channel: "whatsapp", to: "+1", text: "Hi" })).rejects.toThrow(
-        new PermanentSideEffectError("connector meta has no whatsapp.phoneNumberId"),
+        new PermanentError("connector meta has no whatsapp.phoneNumberId"),
       );
     });
   });

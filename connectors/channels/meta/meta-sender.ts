@@ -1,4 +1,4 @@
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { graphSendError } from "./graph-errors";
 import type { MetaConnectorConfig } from "./meta.schema";
 
@@ -46,7 +46,7 @@ const textLimits = { whatsapp: 4096, messenger: 2000, instagram: 1000 } as const
 
 /**
  * Sends a reply through the Graph API Send endpoints and returns Meta's message id. Throws
- * `PermanentSideEffectError` subclasses for refusals no retry can fix (`OutsideCustomerWindowError` when the
+ * `PermanentError` subclasses for refusals no retry can fix (`OutsideCustomerWindowError` when the
  * 24-hour window is closed) and other errors for transient failures, as the outbox expects. Several calls are made
  * when the reply does not fit one message; a retry after a failure between them resends the earlier parts.
  * @see https://developers.facebook.com/documentation/business-messaging/whatsapp/reference/whatsapp-business-phone-number/message-api
@@ -57,21 +57,21 @@ export async function sendMetaReply(
   reply: MetaReply,
   options: MetaSenderOptions = {},
 ): Promise<MetaSendResult> {
-  if (!config.accessToken) throw new PermanentSideEffectError(`connector ${config.id} has no accessToken to send with`);
+  if (!config.accessToken) throw new PermanentError(`connector ${config.id} has no accessToken to send with`);
   const endpoint = endpointFor(config, reply.channel);
   const messageIds: string[] = [];
   for (const body of sendBodies(reply)) {
     messageIds.push(await post(endpoint, config.accessToken, body, options.timeoutMs ?? 15_000));
   }
   const messageId = messageIds.at(-1);
-  if (messageId === undefined) throw new PermanentSideEffectError("the reply has neither text nor media");
+  if (messageId === undefined) throw new PermanentError("the reply has neither text nor media");
   return { messageId, messageIds };
 }
 
 function endpointFor(config: MetaConnectorConfig, channel: MetaReply["channel"]): string {
   const base = `${graphApiBaseUrl}/${config.graphApiVersion}`;
   if (channel !== "whatsapp") return `${base}/me/messages`;
-  if (!config.whatsapp) throw new PermanentSideEffectError(`connector ${config.id} has no whatsapp.phoneNumberId`);
+  if (!config.whatsapp) throw new PermanentError(`connector ${config.id} has no whatsapp.phoneNumberId`);
   return `${base}/${config.whatsapp.phoneNumberId}/messages`;
 }
 
@@ -156,7 +156,7 @@ async function post(url: string, token: string, body: object, timeoutMs: number)
   if (!response.ok) throw graphSendError(response.status, json, response.headers.get("retry-after"));
   const id = sentMessageId(json);
   // Sent but unreadable: sending again would duplicate the message, so do not retry.
-  if (!id) throw new PermanentSideEffectError(`Graph API ${response.status} answered without a message id`);
+  if (!id) throw new PermanentError(`Graph API ${response.status} answered without a message id`);
   return id;
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type Nock from "nock" with { "resolution-mode": "import" };
 import { loadNock, releaseNock } from "../../../test/support/nock";
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { createSlackCustomerSender, slackThreadOf } from "./slack-customer-sender";
 
 let nock: typeof Nock;
@@ -81,7 +81,7 @@ describe("Slack customer-channel sender", () => {
     async (code) => {
       const scope = slack(200, { ok: false, error: code });
       const sent = createSlackCustomerSender(config).send(reply);
-      await expect(sent).rejects.toThrow(PermanentSideEffectError);
+      await expect(sent).rejects.toThrow(PermanentError);
       await expect(sent).rejects.toThrow(`Slack chat.postMessage: ${code}`);
       scope.done();
     },
@@ -111,7 +111,7 @@ describe("Slack customer-channel sender", () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toBe("Slack answered HTTP 503");
-    expect(error).not.toBeInstanceOf(PermanentSideEffectError);
+    expect(error).not.toBeInstanceOf(PermanentError);
     scope.done();
   });
 
@@ -143,9 +143,9 @@ describe("Slack customer-channel sender", () => {
   it("refuses to post outside the connector's customer channels, without calling Slack", async () => {
     const sender = createSlackCustomerSender(config);
     await expect(sender.send({ ...reply, thread: "C0INTERNAL:1764105600.123456" })).rejects.toThrow(
-      new PermanentSideEffectError("channel C0INTERNAL is not a customer channel of this connector"),
+      new PermanentError("channel C0INTERNAL is not a customer channel of this connector"),
     );
-    await expect(sender.send({ ...reply, thread: "C0ACMESHARED" })).rejects.toThrow(PermanentSideEffectError);
+    await expect(sender.send({ ...reply, thread: "C0ACMESHARED" })).rejects.toThrow(PermanentError);
   });
 
   it("finds the thread of a case's message: its parent when it is a reply, itself otherwise", () => {

@@ -8,7 +8,7 @@ import {
   type Logger,
 } from "@slack/web-api";
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import { parseSlackMessageId, slackMessageId } from "../../../normalizers/channels/slack-customer/slack-context";
 import type { SlackCustomerConnectorConfig } from "./slack-customer.schema";
@@ -65,7 +65,7 @@ export function slackThreadOf(message: Pick<CanonicalMessage, "externalId" | "th
 /**
  * Posts replies in customer threads with the connector's bot token (`chat.postMessage`). The WebClient's own
  * retries and rate-limit waits are off: the outbox owns retries, so a failure surfaces at once, sorted into
- * {@link PermanentSideEffectError} (the outbox gives up) or {@link TransientError} (it tries again, after
+ * {@link PermanentError} (the outbox gives up) or {@link TransientError} (it tries again, after
  * `retryAfterSeconds` when Slack said how long to wait).
  */
 export function createSlackCustomerSender(
@@ -84,10 +84,10 @@ export function createSlackCustomerSender(
   return {
     async send(reply) {
       const thread = parseSlackMessageId(reply.thread);
-      if (!thread) throw new PermanentSideEffectError(`not a Slack message id: ${reply.thread}`);
+      if (!thread) throw new PermanentError(`not a Slack message id: ${reply.thread}`);
       // Never post outside a customer channel, whatever the case says: the bot may sit in internal channels too.
       if (!customerChannels.has(thread.channel)) {
-        throw new PermanentSideEffectError(`channel ${thread.channel} is not a customer channel of this connector`);
+        throw new PermanentError(`channel ${thread.channel} is not a customer channel of this connector`);
       }
       let posted: { ok?: boolean; channel?: string; ts?: string };
       try {
@@ -103,7 +103,7 @@ export function createSlackCustomerSender(
         throw classifySlackError(error);
       }
       // A post without its ts cannot be referenced, and posting again would double it: do not retry.
-      if (!posted.ts) throw new PermanentSideEffectError("Slack accepted the post but returned no ts");
+      if (!posted.ts) throw new PermanentError("Slack accepted the post but returned no ts");
       return { externalId: slackMessageId(posted.channel ?? thread.channel, posted.ts) };
     },
   };
@@ -115,7 +115,7 @@ export function classifySlackError(error: unknown): Error {
     const code = error.data.error;
     return transientSlackErrors.has(code)
       ? new TransientError(`Slack chat.postMessage: ${code}`, { cause: error })
-      : new PermanentSideEffectError(`Slack chat.postMessage: ${code}`, { cause: error });
+      : new PermanentError(`Slack chat.postMessage: ${code}`, { cause: error });
   }
   if (error instanceof WebAPIRateLimitedError) {
     return new TransientError(`Slack rate limit: retry after ${error.retryAfter} s`, {
@@ -127,9 +127,7 @@ export function classifySlackError(error: unknown): Error {
     const status = error.statusCode;
     const retryable = status >= 500 || status === 408 || status === 429;
     const message = `Slack answered HTTP ${status}`;
-    return retryable
-      ? new TransientError(message, { cause: error })
-      : new PermanentSideEffectError(message, { cause: error });
+    return retryable ? new TransientError(message, { cause: error }) : new PermanentError(message, { cause: error });
   }
   if (error instanceof WebAPIRequestError) {
     return new TransientError(`Slack unreachable: ${error.original.message}`, { cause: error });

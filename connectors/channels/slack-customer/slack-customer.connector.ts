@@ -1,7 +1,7 @@
 import { err, ok } from "../../../core/kernel/result";
 import { normalizeSlackCustomer } from "../../../normalizers/channels/slack-customer/slack-customer.normalizer";
 import { defineConnector } from "../../../core/connector-contract/connector";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { createSlackCustomerSender, slackThreadOf } from "./slack-customer-sender";
 import { slackCustomerConnectorConfigSchema, type SlackCustomerConnectorConfig } from "./slack-customer.schema";
 import { verifySlackSignature } from "./slack-signature";
@@ -45,8 +45,7 @@ export const slackCustomerConnector = defineConnector({
   reply: {
     channels: ["slack"],
     async send(config, reply) {
-      if (!reply.inReplyTo)
-        throw new PermanentSideEffectError("no Slack message of the customer to answer in a thread");
+      if (!reply.inReplyTo) throw new PermanentError("no Slack message of the customer to answer in a thread");
       // In the customer's thread: the thread their latest message is in, or the thread it starts.
       const answered = { externalId: reply.inReplyTo, thread: reply.answeredThread ?? { references: [] } };
       return senderFor(config).send({

@@ -1,7 +1,7 @@
 import type Nock from "nock" with { "resolution-mode": "import" };
 import { loadNock, releaseNock } from "../../../test/support/nock";
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { createTwilioSender, TwilioRejectedError, twilioUnsubscribedRecipient } from "./twilio-sender";
 
 let nock: typeof Nock;
@@ -114,7 +114,7 @@ describe("createTwilioSender", () => {
       .send({ channel: "sms", to: "+14155552671", text: "Hello?" })
       .catch((error: unknown) => error);
     scope.done();
-    expect(failure).toBeInstanceOf(PermanentSideEffectError);
+    expect(failure).toBeInstanceOf(PermanentError);
     expect(failure).toMatchObject({
       message:
         "Twilio answered HTTP 400, error 21610: the recipient replied STOP (https://www.twilio.com/docs/errors/21610)",
@@ -139,7 +139,7 @@ describe("createTwilioSender", () => {
       .catch((error: unknown) => error);
     scope.done();
     expect(failure).toBeInstanceOf(TransientError);
-    expect(failure).not.toBeInstanceOf(PermanentSideEffectError);
+    expect(failure).not.toBeInstanceOf(PermanentError);
     expect((failure as Error).message).toBe(
       `Twilio answered HTTP ${status}, error ${code} (https://www.twilio.com/docs/errors/${code})`,
     );

@@ -1,6 +1,6 @@
 import twilio from "twilio";
 import { TransientError } from "../../../core/kernel/errors";
-import { PermanentSideEffectError } from "../../../core/outbox/outbox-dispatcher";
+import { PermanentError } from "../../../core/kernel/errors";
 import { normalizePhone } from "../../../normalizers/identity-values";
 import { readTwilioAddress, type TwilioChannel } from "../../../normalizers/channels/twilio/twilio-address";
 import type { TwilioConnectorConfig } from "./twilio.schema";
@@ -32,7 +32,7 @@ export interface TwilioSendResult {
 
 export interface TwilioSender {
   /**
-   * Creates the message through Twilio's REST API. Throws {@link TwilioRejectedError} (a PermanentSideEffectError)
+   * Creates the message through Twilio's REST API. Throws {@link TwilioRejectedError} (a PermanentError)
    * when no retry can help, any other error when a retry may. Twilio has no idempotency key for message creation,
    * so a crash between Twilio's answer and the outbox marking the row done sends the message twice.
    */
@@ -43,7 +43,7 @@ export interface TwilioSender {
 export const twilioUnsubscribedRecipient = 21610;
 
 /** Twilio refused the message for good (4xx other than 401 / 429), or it cannot be built from what we have. */
-export class TwilioRejectedError extends PermanentSideEffectError {
+export class TwilioRejectedError extends PermanentError {
   constructor(
     message: string,
     /** Twilio's error code (`21610` recipient unsubscribed, `21211` invalid To, …), when Twilio gave one. */

@@ -4,7 +4,7 @@ import { parseConversationId } from "../../../normalizers/channels/twilio/twilio
 import { normalizeTwilio } from "../../../normalizers/channels/twilio/twilio.normalizer";
 import { defineConnector, headerValue } from "../../../core/connector-contract/connector";
 import { verifyTwilioSignature } from "./twilio-signature";
-import { RecipientOptedOutError } from "../../../core/outbox/outbox-dispatcher";
+import { RecipientOptedOutError } from "../../../core/connector-contract/connector";
 import {
   createTwilioSender,
   TwilioRejectedError,
