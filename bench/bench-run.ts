@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
-import { loadConfigOrThrow } from "../core/config/load-config";
+import { loadConfigOrThrow } from "../core/hub";
 import { migrateOnly } from "../core/kernel/db/database";
 import { acquireEmbeddedLock } from "../core/kernel/db/embedded-lock";
 import { benchConfigYaml } from "./bench-config";

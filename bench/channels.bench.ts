@@ -10,8 +10,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { InboundRequest } from "../core/connector-contract/connector";
-import { connectorFor } from "../connectors/registry";
-import { loadConfigOrThrow } from "../core/config/load-config";
+import { bindConnectors, loadConfigOrThrow } from "../core/hub";
 import { channelsBenchConfigYaml, CHANNELS_PUBLIC_URL } from "./bench-config";
 import {
   BenchFailure,
@@ -275,8 +274,9 @@ async function benchChannel(channel: ChannelName, options: ChannelsOptions, clea
  * per request before the intake INSERT. Also proves the bench's signatures valid before any hub starts.
  */
 function measureConnector(spec: ChannelSpec, config: ReturnType<typeof loadConfigOrThrow>): ConnectorCost {
-  const connector = config.connectors.find((entry) => entry.id === spec.connectorId);
-  const http = connector ? connectorFor(connector).http : undefined;
+  const bound = bindConnectors(config).get(spec.connectorId);
+  const connector = bound?.config;
+  const http = bound?.definition.http;
   if (!connector || !http) throw new BenchFailure(`no HTTP connector ${spec.connectorId} in the bench config`);
   const request = (): InboundRequest => {
     const message = spec.source.next("cost");

@@ -24,7 +24,7 @@ import { Session, type Profiler } from "node:inspector";
 import { performance } from "node:perf_hooks";
 import { Queue, Worker } from "bullmq";
 import pg from "pg";
-import { loadConfigOrThrow } from "../core/config/load-config";
+import { bindConnectors, loadConfigOrThrow } from "../core/hub";
 import { openDatabase } from "../core/kernel/db/database";
 import { recordIntake } from "../core/intake/intake-log";
 import { createLogger } from "../core/kernel/logger";
@@ -98,8 +98,8 @@ async function main(): Promise<void> {
     const restoreDriver = countStatements((record) => recording?.push(record));
     const pipeline = {
       database: hubDatabase,
-      connectors: config.connectors,
-      settings: ingestSettings(config),
+      connectors: bindConnectors(config),
+      settings: ingestSettings(config, bindConnectors(config)),
       logger: createLogger("silent"),
     };
     const handler = createIntakeHandler(pipeline);

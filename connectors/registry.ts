@@ -1,29 +1,24 @@
-import type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "../core/config/connectors.schema";
-import type { ConnectorDefinition } from "../core/connector-contract/connector";
+import type { ConnectorCatalog } from "../core/connector-contract/connector-set";
 import { emailConnector } from "./channels/email/email.connector";
 import { metaConnector } from "./channels/meta/meta.connector";
 import { slackCustomerConnector } from "./channels/slack-customer/slack-customer.connector";
 import { twilioConnector } from "./channels/twilio/twilio.connector";
 import { webhookConnector } from "./channels/webhook/webhook.connector";
 
-/** A validated connector entry of the config, any type. */
-export type AnyConnectorConfig = ConnectorConfig;
+/** Each key must be its definition's `type`: the config's `type:` finds the definition by it. */
+type KeyedByType<Registry> = { [Type in keyof Registry]: { type: Type } };
 
-/**
- * Every connector type the hub knows, keyed like the config's connector schemas
- * (core/config/connectors.schema.ts): a type without an entry here is a compile error.
- */
-export const connectorRegistry = {
+const definitions = {
   webhook: webhookConnector,
   email: emailConnector,
   twilio: twilioConnector,
   meta: metaConnector,
   "slack-customer": slackCustomerConnector,
-} satisfies { [Type in ConnectorType]: ConnectorDefinition<ConnectorConfigOf<Type>> };
+};
 
-/** The definition that handles a configured connector. */
-export function connectorFor<Config extends AnyConnectorConfig>(config: Config): ConnectorDefinition<Config> {
-  // The registry is keyed by the same discriminant as the config union, so this lookup is always the right one;
-  // TypeScript cannot correlate the two without the cast.
-  return connectorRegistry[config.type] as unknown as ConnectorDefinition<Config>;
-}
+/**
+ * Every connector type the hub knows: the one list. A connector is added by its folder and one line here; the
+ * composition root (core/hub.ts) hands this catalog to the config loader, the HTTP edge, the worker, the pollers
+ * and the outbox. Config validation follows the order of this list when it names the types.
+ */
+export const connectorRegistry: ConnectorCatalog = definitions satisfies KeyedByType<typeof definitions>;

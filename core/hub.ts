@@ -11,16 +11,42 @@ import { createLogger, type Logger } from "./kernel/logger";
 import { createMetrics } from "./kernel/metrics";
 import { createIntakeHandler, ingestSettings } from "./pipeline/process-intake";
 import { MessageAnalyzer } from "./pipeline/message-analysis";
-import { startMailboxPollers } from "./pollers/mailbox-pollers";
-import { OutboxDispatcher } from "./outbox/outbox-dispatcher";
-import { createEmailReplyHandler } from "../connectors/channels/email/email-reply.handler";
-import type { AnyConnectorConfig } from "../connectors/registry";
-import { chatReplyChannels, createChatReplyHandler } from "./outbox/chat-reply.handler";
-import type { OutboxHandler } from "./outbox/outbox-dispatcher";
-import type { ConnectorConfigOf } from "./config/connectors.schema";
+import { startConnectorPollers } from "./pollers/connector-pollers";
+import { OutboxDispatcher, type OutboxHandler } from "./outbox/outbox-dispatcher";
+import { createReplyHandler } from "./outbox/reply.handler";
+import { connectorRegistry } from "../connectors/registry";
+import { ConnectorSet, type ConnectorCatalog } from "./connector-contract/connector-set";
+import { loadConfig as loadConfigWith, loadConfigOrThrow as loadConfigOrThrowWith } from "./config/load-config";
+import type { LoadConfigResult } from "./config/load-config";
+import type { EnvSource } from "./kernel/config/interpolate";
 import { BullmqQueue } from "./queue/bullmq-queue";
 import { InProcessQueue } from "./queue/in-process-queue";
 import type { JobQueue } from "./queue/job-queue";
+
+/**
+ * The composition root: the one file of core/ that knows the connectors. It hands their catalog to the config
+ * loader and, bound to the configured entries, to the HTTP edge, the worker, the pollers and the outbox.
+ */
+export const connectorCatalog: ConnectorCatalog = connectorRegistry;
+
+/** Loads and validates the configuration, each connector entry with its type's schema. Never throws for a bad one. */
+export function loadConfig(path: string, env: EnvSource = process.env): LoadConfigResult {
+  return loadConfigWith(connectorCatalog, path, env);
+}
+
+/**
+ * Like {@link loadConfig}, for start-up code that cannot go on without a config.
+ *
+ * @throws ConfigError with every problem.
+ */
+export function loadConfigOrThrow(path: string, env: EnvSource = process.env): PlaintConfig {
+  return loadConfigOrThrowWith(connectorCatalog, path, env);
+}
+
+/** The configured connectors bound to their definitions: what the parts of the hub are handed. */
+export function bindConnectors(config: PlaintConfig): ConnectorSet {
+  return ConnectorSet.bind(config.connectors, connectorCatalog);
+}
 
 /** `all` is `plaint start`; `serve` and `worker` are the two halves of a scale-out deployment. */
 export type HubRole = "all" | "serve" | "worker";
@@ -70,11 +96,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ? new BullmqQueue({ redisUrl: env.redisUrl, retry, name: env.queueName })
     : new InProcessQueue(retry);
 
+  const connectors = bindConnectors(config);
   // One redactor and classifier per process: a retrain through the API is used by this process's workers at once.
   const analyzer = new MessageAnalyzer(config);
   let server: Server | null = null;
   if (role !== "worker") {
-    const app = createApp({ config, database, queue, metrics: createMetrics(), logger, analyzer });
+    const app = createApp({ config, connectors, database, queue, metrics: createMetrics(), logger, analyzer });
     server = app.listen(env.port, env.host);
     await once(server, "listening");
   }
@@ -86,8 +113,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   if (role !== "serve") {
     const handler = createIntakeHandler({
       database,
-      connectors: config.connectors,
-      settings: ingestSettings(config, analyzer),
+      connectors,
+      settings: ingestSettings(config, connectors, analyzer),
       logger,
       // A batch can never hold more jobs than run at once: flush as soon as all of them are waiting.
       batch: { maxBatch: Math.min(100, env.workerConcurrency), maxWaitMs: 5 },
@@ -105,13 +132,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await refreshClassifier(analyzer, database, logger);
     modelRefresh = setInterval(() => void refreshClassifier(analyzer, database, logger), 60_000);
     modelRefresh.unref();
-    // Mailboxes are read where the workers run; in scale-out an advisory lock picks one process per mailbox.
-    pollers = startMailboxPollers({ config, database, databaseUrl: env.databaseUrl, queue, logger });
-    outbox = new OutboxDispatcher({
-      database,
-      logger,
-      handlers: replyHandlers(database, config.connectors),
-    });
+    // Pollers (mailboxes) run where the workers run; in scale-out an advisory lock picks one process per connector.
+    pollers = startConnectorPollers({ connectors, database, databaseUrl: env.databaseUrl, queue, logger });
+    outbox = new OutboxDispatcher({ database, logger, handlers: replyHandlers(database, connectors) });
     outbox.start();
   }
 
@@ -171,11 +194,7 @@ async function requeueStranded(
 }
 
 /** One outbox handler per channel a reply can go out on: `reply:email`, `reply:sms`, `reply:whatsapp`, … */
-function replyHandlers(database: Database, connectors: readonly AnyConnectorConfig[]): Record<string, OutboxHandler> {
-  const handlers: Record<string, OutboxHandler> = {};
-  const mailboxes = connectors.filter((c): c is ConnectorConfigOf<"email"> => c.type === "email");
-  if (mailboxes.some((mailbox) => mailbox.smtp)) handlers["reply:email"] = createEmailReplyHandler(database, mailboxes);
-  const chat = createChatReplyHandler(database, connectors);
-  for (const channel of chatReplyChannels(connectors)) handlers[`reply:${channel}`] = chat;
-  return handlers;
+function replyHandlers(database: Database, connectors: ConnectorSet): Record<string, OutboxHandler> {
+  const reply = createReplyHandler(database, connectors);
+  return Object.fromEntries([...connectors.replyChannels()].map((channel) => [`reply:${channel}`, reply]));
 }

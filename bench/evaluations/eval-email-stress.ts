@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { EmailParsingConfig } from "../../connectors/channels/email/email.schema";
+import type { EmailParsingConfig } from "../../normalizers/channels/email/email-parsing.schema";
 import { limitNotePrefix } from "../../normalizers/channels/email/body-text";
 import { normalizeEmailMessage } from "../../normalizers/channels/email/email.normalizer";
 

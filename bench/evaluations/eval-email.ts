@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { emailParsingSchema, type EmailParsingConfig } from "../../connectors/channels/email/email.schema";
+import { emailParsingSchema, type EmailParsingConfig } from "../../normalizers/channels/email/email-parsing.schema";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { normalizeEmailMessage } from "../../normalizers/channels/email/email.normalizer";
 import {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { loadConfig, loadConfigOrThrow } from "../config/load-config";
+import { loadConfig, loadConfigOrThrow } from "../hub";
 import { parseEnv } from "../kernel/config/env";
 import { ConfigError, formatProblems } from "../kernel/config/problems";
 import { describeError } from "../kernel/errors";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { connectorConfigSchema } from "./connectors.schema";
 
 import { slugSchema } from "../kernel/config/slug";
 import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { identityConfigSchema } from "../customers/identity.schema";
+import type { ConnectorConfigBase } from "../connector-contract/connector";
 
 export { slugSchema } from "../kernel/config/slug";
 
@@ -181,26 +181,29 @@ export const pipelineConfigSchema = z.strictObject({
 
 /**
  * The whole configuration, as merged from one YAML file or every file of a folder. Objects are strict so a
- * misspelt key is an error instead of a silently ignored setting.
+ * misspelt key is an error instead of a silently ignored setting. `connectors:` entries are checked by the schema
+ * of their type's definition (connectorEntrySchema over the registry), which the composition root passes in.
  */
-export const plaintConfigSchema = z.strictObject({
-  server: serverConfigSchema.prefault({}),
-  apiKeys: z.array(apiKeyConfigSchema).min(1, "add at least one API key"),
-  teams: z.array(teamConfigSchema).min(1, "add at least one team"),
-  routing: routingConfigSchema,
-  cases: casesConfigSchema.prefault({}),
-  taxonomy: taxonomyConfigSchema.prefault({}),
-  classification: classificationConfigSchema.prefault({}),
-  priority: priorityConfigSchema.prefault({}),
-  redaction: redactionConfigSchema.prefault({}),
-  identity: identityConfigSchema.prefault({}),
-  connectors: z.array(connectorConfigSchema).default(() => []),
-  destinations: z.array(destinationConfigSchema).default(() => []),
-  pipeline: pipelineConfigSchema.prefault({}),
-});
+export function plaintConfigSchema(connectorEntry: z.ZodType<ConnectorConfigBase>) {
+  return z.strictObject({
+    server: serverConfigSchema.prefault({}),
+    apiKeys: z.array(apiKeyConfigSchema).min(1, "add at least one API key"),
+    teams: z.array(teamConfigSchema).min(1, "add at least one team"),
+    routing: routingConfigSchema,
+    cases: casesConfigSchema.prefault({}),
+    taxonomy: taxonomyConfigSchema.prefault({}),
+    classification: classificationConfigSchema.prefault({}),
+    priority: priorityConfigSchema.prefault({}),
+    redaction: redactionConfigSchema.prefault({}),
+    identity: identityConfigSchema.prefault({}),
+    connectors: z.array(connectorEntry).default(() => []),
+    destinations: z.array(destinationConfigSchema).default(() => []),
+    pipeline: pipelineConfigSchema.prefault({}),
+  });
+}
 
 /** The validated configuration, defaults applied and `${VAR}` references replaced. */
-export type PlaintConfig = z.output<typeof plaintConfigSchema>;
+export type PlaintConfig = z.output<ReturnType<typeof plaintConfigSchema>>;
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeyConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
@@ -211,6 +214,3 @@ export type PriorityConfig = z.output<typeof priorityConfigSchema>;
 export type CategoryConfig = z.output<typeof categoryConfigSchema>;
 export type DestinationConfig = z.output<typeof destinationConfigSchema>;
 export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
-
-export { CONNECTOR_TYPES, connectorConfigSchema, connectorConfigSchemas } from "./connectors.schema";
-export type { ConnectorConfig, ConnectorConfigOf, ConnectorType } from "./connectors.schema";

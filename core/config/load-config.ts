@@ -1,3 +1,4 @@
+import { connectorEntrySchema, type ConnectorCatalog } from "../connector-contract/connector-set";
 import { plaintConfigSchema, type PlaintConfig } from "./config.schema";
 import { readConfigFiles, type ParsedFile } from "../kernel/config/config-files";
 import { describeIssues } from "../kernel/config/describe-issue";
@@ -23,13 +24,14 @@ export type LoadConfigResult =
 /**
  * Loads the configuration from a YAML file, or from every `*.yaml` / `*.yml` file of a folder (each file holding
  * whole top-level sections). Expands `${VAR}` and `${VAR:-default}` from `env`, validates with
- * {@link plaintConfigSchema}, then checks cross-references. Never throws for a bad config: every problem is
+ * {@link plaintConfigSchema} (each connector entry with its type's schema from `connectors`), then checks
+ * cross-references. Never throws for a bad config: every problem is
  * collected, with file, line, column, path and a hint, in file order.
  *
  * YAML syntax errors stop the loading after all files have been read, because validating half-parsed files would
  * report mistakes that are not there.
  */
-export function loadConfig(path: string, env: EnvSource = process.env): LoadConfigResult {
+export function loadConfig(connectors: ConnectorCatalog, path: string, env: EnvSource = process.env): LoadConfigResult {
   const read = readConfigFiles(path);
   if (read.problems.length > 0) return failure(read.problems);
 
@@ -38,11 +40,10 @@ export function loadConfig(path: string, env: EnvSource = process.env): LoadConf
   const root: ParsedFile | string = read.folder ? path : (read.files[0] ?? path);
   const locator = new ProblemLocator(merged.sections, root);
 
-  const validated = plaintConfigSchema.safeParse(merged.data);
-  const schemaProblems = validated.success
-    ? []
-    : describeIssues(validated.error.issues, merged.data, plaintConfigSchema);
-  const pathProblems = dropShadowed([interpolation, schemaProblems, checkSemantics(merged.data)]);
+  const schema = plaintConfigSchema(connectorEntrySchema(connectors));
+  const validated = schema.safeParse(merged.data);
+  const schemaProblems = validated.success ? [] : describeIssues(validated.error.issues, merged.data, schema);
+  const pathProblems = dropShadowed([interpolation, schemaProblems, checkSemantics(merged.data, connectors)]);
   const problems = [...interpolation, ...merged.problems, ...pathProblems.map((problem) => pin(problem, locator))];
 
   if (problems.length > 0 || !validated.success) return failure(problems);
@@ -54,8 +55,12 @@ export function loadConfig(path: string, env: EnvSource = process.env): LoadConf
  *
  * @throws ConfigError with every problem.
  */
-export function loadConfigOrThrow(path: string, env: EnvSource = process.env): PlaintConfig {
-  const result = loadConfig(path, env);
+export function loadConfigOrThrow(
+  connectors: ConnectorCatalog,
+  path: string,
+  env: EnvSource = process.env,
+): PlaintConfig {
+  const result = loadConfig(connectors, path, env);
   if (!result.ok) throw new ConfigError(result.problems);
   return result.config;
 }

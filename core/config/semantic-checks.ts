@@ -1,3 +1,4 @@
+import type { ConnectorCatalog } from "../connector-contract/connector-set";
 import { closestMatch } from "../kernel/config/did-you-mean";
 import { formatPath, type PathProblem } from "../kernel/config/problems";
 import { valueAt } from "../kernel/config/schema-walk";
@@ -37,31 +38,23 @@ const UNIQUE_FIELDS: readonly UniqueField[] = [
  * The checks zod cannot make on one value alone: cross-references and uniqueness. They run on the raw merged
  * input even when zod found problems, so one run reports everything; malformed entries are simply skipped.
  */
-export function checkSemantics(data: unknown): PathProblem[] {
+export function checkSemantics(data: unknown, connectors: ConnectorCatalog): PathProblem[] {
   return [
     ...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)),
     ...defaultTeamProblems(data),
-    ...acknowledgementProblems(data),
+    ...connectorProblems(data, connectors),
   ];
 }
 
-/** An acknowledgement is mail: a mailbox without an SMTP server could never send it. */
-function acknowledgementProblems(data: unknown): PathProblem[] {
-  const connectors = valueAt(data, ["connectors"]);
-  if (!Array.isArray(connectors)) return [];
-  return connectors.flatMap((connector: unknown, index) =>
-    valueAt(connector, ["type"]) === "email" &&
-    valueAt(connector, ["acknowledgement", "enabled"]) === true &&
-    valueAt(connector, ["smtp"]) === undefined
-      ? [
-          {
-            path: ["connectors", index, "acknowledgement", "enabled"],
-            message: "acknowledgements need an SMTP server to be sent through",
-            hint: "add an smtp: section to this connector, or set enabled: false",
-          },
-        ]
-      : [],
-  );
+/** Each connector entry's own cross-field checks (its definition's `checkConfig`), at the entry's path. */
+function connectorProblems(data: unknown, catalog: ConnectorCatalog): PathProblem[] {
+  const entries = valueAt(data, ["connectors"]);
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry: unknown, index) => {
+    const type = valueAt(entry, ["type"]);
+    const check = typeof type === "string" ? catalog[type]?.checkConfig : undefined;
+    return (check?.(entry) ?? []).map((problem) => ({ ...problem, path: ["connectors", index, ...problem.path] }));
+  });
 }
 
 function duplicates(data: unknown, unique: UniqueField): PathProblem[] {

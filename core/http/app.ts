@@ -1,12 +1,12 @@
 import express, { type Express } from "express";
 import type { PlaintConfig } from "../config/config.schema";
+import type { ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { describeError } from "../kernel/errors";
 import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../kernel/metrics";
 import type { JobQueue } from "../queue/job-queue";
 import { createAuthenticator } from "./auth";
-import { chatReplyChannels } from "../outbox/chat-reply.handler";
 import { caseMessagesRouter } from "./case-messages.route";
 import { casesRouter } from "./cases.routes";
 import { customersRouter } from "./customers.routes";
@@ -19,6 +19,8 @@ import { webhookIntakeRouter } from "./webhook-intake.route";
 
 export interface AppDependencies {
   config: PlaintConfig;
+  /** The configured connectors, bound to their definitions by the composition root. */
+  connectors: ConnectorSet;
   database: Database;
   queue: JobQueue;
   metrics: Metrics;
@@ -58,7 +60,7 @@ export function createApp(deps: AppDependencies): Express {
     webhookIntakeRouter({
       intakeLog: deps.database,
       queue: deps.queue,
-      connectors: deps.config.connectors,
+      connectors: deps.connectors,
       maxBodyBytes: deps.config.server.maxBodyBytes,
       publicUrl: deps.config.server.publicUrl,
       metrics: deps.metrics,
@@ -67,7 +69,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(casesRouter(deps.database.prisma, requireRole));
   app.use(customersRouter(deps.database, requireRole, deps.config.identity));
-  app.use(caseMessagesRouter(deps.database, requireRole, replyChannels(deps.config), analyzer));
+  app.use(caseMessagesRouter(deps.database, requireRole, deps.connectors.replyChannels(), analyzer));
   app.use(
     caseActionsRouter({
       database: deps.database,
@@ -82,13 +84,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));
   app.use(errorHandler((error) => deps.logger.error({ reason: describeError(error) }, "request failed")));
   return app;
-}
-
-/** Email can be answered when some mailbox has an SMTP server; chats when a connector of theirs can send. */
-function replyChannels(config: PlaintConfig): ReadonlySet<string> {
-  const channels = new Set<string>(chatReplyChannels(config.connectors));
-  if (config.connectors.some((connector) => connector.type === "email" && connector.smtp)) channels.add("email");
-  return channels;
 }
 
 function check(result: PromiseSettledResult<void>): string {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
-import type { HttpAnswer, InboundRequest } from "../connector-contract/connector";
-import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
+import type { HttpAnswer, HttpIntake, InboundRequest } from "../connector-contract/connector";
+import type { ConfiguredConnector, ConnectorSet } from "../connector-contract/connector-set";
 import { describeError } from "../kernel/errors";
 import { IntakeBatchWriter } from "../intake/intake-batch-writer";
 import type { IntakeWriter } from "../intake/intake-log";
@@ -14,7 +14,7 @@ import { sendError } from "./http-errors";
 export interface IntakeRouteDependencies {
   intakeLog: IntakeWriter;
   queue: JobQueue;
-  connectors: readonly AnyConnectorConfig[];
+  connectors: ConnectorSet;
   maxBodyBytes: number;
   /** `server.publicUrl`: the base URL vendors call, for the ones that sign it. */
   publicUrl: string | undefined;
@@ -29,7 +29,7 @@ export interface IntakeRouteDependencies {
  */
 export function webhookIntakeRouter(dependencies: IntakeRouteDependencies): Router {
   const deps = { ...dependencies, writer: new IntakeBatchWriter(dependencies.intakeLog) };
-  const byId = new Map(deps.connectors.filter((c) => connectorFor(c).http).map((c) => [c.id, c]));
+  const byId = new Map(deps.connectors.withHttp().map((connector) => [connector.id, connector]));
   const router = Router();
   const findConnector: RequestHandler = (req, res, next) => {
     const connector = byId.get(String(req.params["connectorId"]));
@@ -51,12 +51,12 @@ export function webhookIntakeRouter(dependencies: IntakeRouteDependencies): Rout
     },
   );
   router.get("/v1/intake/webhook/:connectorId", findConnector, (req, res) => {
-    const connector = res.locals["connector"] as AnyConnectorConfig;
-    const http = connectorFor(connector).http;
-    if (!http?.handshake) {
+    const connector = res.locals["connector"] as ConfiguredConnector;
+    const handshake = connector.definition.http?.handshake;
+    if (!handshake) {
       return sendError(res, 405, { error: "method_not_allowed", message: `connector ${connector.id} takes POST only` });
     }
-    sendAnswer(res, http.handshake(connector, inboundRequest(deps, req)));
+    sendAnswer(res, handshake(connector.config, inboundRequest(deps, req)));
   });
   return router;
 }
@@ -88,16 +88,15 @@ async function intake(
   req: Request,
   res: Response,
 ): Promise<void> {
-  const connector = res.locals["connector"] as AnyConnectorConfig;
-  const definition = connectorFor(connector);
-  const http = definition.http;
-  if (!http) throw new Error(`connector ${connector.id} takes no HTTP requests`);
+  const { id, config, definition } = res.locals["connector"] as ConfiguredConnector;
+  const http: HttpIntake<typeof config> | undefined = definition.http;
+  if (!http) throw new Error(`connector ${id} takes no HTTP requests`);
   const request = inboundRequest(deps, req);
-  const log = deps.logger.child({ connector: connector.id });
+  const log = deps.logger.child({ connector: id });
 
-  const verdict = http.verify(connector, request);
+  const verdict = http.verify(config, request);
   if (!verdict.valid) {
-    deps.metrics.rejectedSignatures.inc({ connector: connector.id, reason: verdict.reason });
+    deps.metrics.rejectedSignatures.inc({ connector: id, reason: verdict.reason });
     log.warn({ reason: verdict.reason, ip: req.ip, bytes: request.rawBody.length }, "signature rejected");
     return sendError(res, 401, {
       error: "invalid_signature",
@@ -106,11 +105,11 @@ async function intake(
     });
   }
 
-  const accepted = http.accept(connector, request);
+  const accepted = http.accept(config, request);
   if (!accepted.ok) {
     const rawBody = request.rawBody.toString("utf8");
     const stored = await deps.writer.record({
-      connectorId: connector.id,
+      connectorId: id,
       channel: definition.channel,
       externalId: rejectedPayloadId(createHash("sha256").update(request.rawBody).digest("hex")),
       rawBody,
@@ -119,7 +118,7 @@ async function intake(
       status: "rejected",
       error: `${accepted.error.path || "(body)"}: ${accepted.error.message}`,
     });
-    deps.metrics.intake.inc({ connector: connector.id, outcome: "rejected" });
+    deps.metrics.intake.inc({ connector: id, outcome: "rejected" });
     log.info({ intakeId: stored.id, path: accepted.error.path }, "payload rejected");
     return sendError(res, 400, {
       error: "invalid_payload",
@@ -132,7 +131,7 @@ async function intake(
   const recorded = await Promise.all(
     accepted.value.map((candidate) =>
       deps.writer.record({
-        connectorId: connector.id,
+        connectorId: id,
         channel: candidate.channel ?? definition.channel,
         externalId: candidate.externalId,
         rawBody: candidate.rawBody,
@@ -141,7 +140,7 @@ async function intake(
       }),
     ),
   );
-  const answer = http.answer?.(connector, request);
+  const answer = http.answer?.(config, request);
   if (recorded.length === 0) {
     // A handshake or a ping: verified, nothing to keep.
     if (answer) sendAnswer(res, answer);
@@ -149,7 +148,7 @@ async function intake(
     return;
   }
   const allDuplicates = recorded.every((item) => !item.created);
-  deps.metrics.intake.inc({ connector: connector.id, outcome: allDuplicates ? "duplicate" : "accepted" }, 1);
+  deps.metrics.intake.inc({ connector: id, outcome: allDuplicates ? "duplicate" : "accepted" }, 1);
   if (answer) sendAnswer(res, answer);
   else
     res.status(allDuplicates ? 200 : 202).json({

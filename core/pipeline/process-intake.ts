@@ -1,4 +1,4 @@
-import { connectorFor, type AnyConnectorConfig } from "../../connectors/registry";
+import type { ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { isUniqueViolation } from "../kernel/db/prisma-errors";
 import { BadInputError, describeError, TransientError } from "../kernel/errors";
@@ -13,7 +13,7 @@ import type { RawBodyMasker } from "./intake-masking";
 
 export interface PipelineDependencies {
   database: Database;
-  connectors: readonly AnyConnectorConfig[];
+  connectors: ConnectorSet;
   settings: IngestSettings;
   logger: Logger;
   /** Jobs gathered into one transaction; default 100 jobs or 5 ms, whichever comes first. */
@@ -78,15 +78,15 @@ async function loadAndNormalize(
   );
   const work: IntakeMessages[] = [];
   for (const item of items) {
-    const connectorConfig = deps.connectors.find((connector) => connector.id === item.connectorId);
-    if (!connectorConfig) {
+    const connector = deps.connectors.get(item.connectorId);
+    if (!connector) {
       outcomes.set(item.id, {
         ok: false,
         error: new BadInputError(`connector "${item.connectorId}" is not in the configuration`),
       });
       continue;
     }
-    const normalized = await connectorFor(connectorConfig).normalize(connectorConfig, item);
+    const normalized = await connector.definition.normalize(connector.config, item);
     if (normalized.ok)
       work.push({
         intakeItemId: item.id,
@@ -137,22 +137,21 @@ function ingest(deps: PipelineDependencies, work: IntakeMessages[]): Promise<voi
  * What the pipeline takes from the configuration. `analyzer` is the process's own (its classifier can be swapped
  * for a retrained one while it runs); one is made from the config when none is given.
  */
-export function ingestSettings(config: PlaintConfig, analyzer = new MessageAnalyzer(config)): IngestSettings {
-  const policies = config.connectors.flatMap((connector) => {
-    const policy = connectorFor(connector).ingestPolicy?.(connector);
-    return policy ? [[connector.id, policy] as const] : [];
-  });
-  const maskers = config.connectors.flatMap((connector) => {
-    const definition = connectorFor(connector);
+export function ingestSettings(
+  config: PlaintConfig,
+  connectors: ConnectorSet,
+  analyzer = new MessageAnalyzer(config),
+): IngestSettings {
+  const maskers = connectors.all.flatMap(({ id, definition }) => {
     if (!definition.maskRawBody) return [];
     const masker: RawBodyMasker = (item, redact) => definition.maskRawBody?.(item, redact) ?? redact(item.rawBody);
-    return [[connector.id, masker] as const];
+    return [[id, masker] as const];
   });
   return {
     defaultTeam: config.routing.defaultTeam,
     destinations: config.destinations,
     cases: config.cases,
-    policies: new Map(policies),
+    policies: connectors.ingestPolicies(),
     maxAttempts: config.pipeline.maxAttempts,
     analyzer,
     rawMaskers: new Map(maskers),

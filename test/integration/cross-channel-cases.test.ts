@@ -8,6 +8,7 @@ import { ingestSettings } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
 import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { writeTestConfig } from "../support/test-hub";
+import { bindConnectors } from "../../core/hub";
 
 /**
  * Issue 5's case decisions on the real pipeline code and the embedded database: one customer across channels, one
@@ -24,7 +25,7 @@ describe("cases across channels", () => {
     const redaction = redactionConfigSchema.parse({
       patterns: [{ name: "api-key", regex: "sk_live_[A-Za-z0-9]{16,}" }],
     });
-    settings = ingestSettings({ ...config, redaction });
+    settings = ingestSettings({ ...config, redaction }, bindConnectors(config));
   });
   afterAll(async () => {
     await database.close();
@@ -316,7 +317,10 @@ describe("cases across channels", () => {
 
   it("keeps the unmasked original beside the masked text, and the raw intake body, only when config says so", async () => {
     const { config } = writeTestConfig();
-    const keeping = ingestSettings({ ...config, redaction: redactionConfigSchema.parse({ keepOriginal: true }) });
+    const keeping = ingestSettings(
+      { ...config, redaction: redactionConfigSchema.parse({ keepOriginal: true }) },
+      bindConnectors(config),
+    );
     const text = "Refund to card 4111 1111 1111 1111 please.";
     const kept = message({ channel: "webhook", from: { address: "ivy@example.com" }, text });
     const rawBody = JSON.stringify({ message: text });

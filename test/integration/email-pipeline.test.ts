@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { loadConfigOrThrow } from "../../core/config/load-config";
+import { loadConfigOrThrow } from "../../core/hub";
 import { startHub, type Hub } from "../../core/hub";
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";

@@ -9,6 +9,7 @@ import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../
 import { ingestSettings, processIntakeBatch } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
 import { complaint, writeTestConfig } from "../support/test-hub";
+import { bindConnectors } from "../../core/hub";
 
 /** The case store's decisions, on the embedded database: identities, threads, follow-ups, dedupe, batches. */
 describe("ingestMessages", () => {
@@ -449,8 +450,8 @@ describe("processIntakeBatch", () => {
     const { config } = writeTestConfig();
     const deps = {
       database,
-      connectors: config.connectors,
-      settings: ingestSettings(config),
+      connectors: bindConnectors(config),
+      settings: ingestSettings(config, bindConnectors(config)),
       logger: createLogger("silent"),
     };
     const record = (connectorId: string, externalId: string, rawBody: string) =>

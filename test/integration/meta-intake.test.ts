@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfigOrThrow } from "../../core/config/load-config";
+import { loadConfigOrThrow } from "../../core/hub";
 import { startHub, type Hub } from "../../core/hub";
 import { signHmac } from "../../core/kernel/security/hmac-signature";
 import { adminKey, eventually, testEnv } from "../support/test-hub";

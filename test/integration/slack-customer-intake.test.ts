@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfigOrThrow } from "../../core/config/load-config";
+import { loadConfigOrThrow } from "../../core/hub";
 import { startHub, type Hub } from "../../core/hub";
 import { adminKey, eventually, testEnv } from "../support/test-hub";
 

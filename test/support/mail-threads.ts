@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfigOrThrow } from "../../core/config/load-config";
+import { loadConfigOrThrow } from "../../core/hub";
 import type { PlaintConfig } from "../../core/config/config.schema";
 import { dovecot, withImap, type DovecotServer } from "./dovecot";
 import { testConfigYaml, webhookSecret } from "./test-hub";

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { loadConfigOrThrow } from "../../core/config/load-config";
+import { loadConfigOrThrow } from "../../core/hub";
 import type { PlaintConfig } from "../../core/config/config.schema";
 import type { PlaintEnv } from "../../core/kernel/config/env";
 import { migrateOnly } from "../../core/kernel/db/database";

@@ -3,7 +3,6 @@ import { defaultAutomaticMailCaps } from "./email.schema";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
 const customer: GuardedRecipient = {
-  identityId: "identity-1",
   address: "ana@example.com",
   undeliverableUntil: null,
   undeliverableReason: null,

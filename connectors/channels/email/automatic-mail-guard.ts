@@ -1,21 +1,16 @@
-import type { Database } from "../../../core/kernel/db/database";
+import type { SentAutomaticMessage } from "../../../core/connector-contract/connector";
 import type { LoopProtectionConfig } from "./email.schema";
 import { isNoReplyAddress } from "./reply-composer";
 
 /** The recipient as the guard needs it. */
 export interface GuardedRecipient {
-  identityId: string;
   address: string;
   undeliverableUntil: Date | null;
   undeliverableReason: string | null;
 }
 
 /** An automatic mail already sent to this case or this recipient. */
-export interface SentAutomaticMail {
-  sameCase: boolean;
-  sameRecipient: boolean;
-  sentAt: Date;
-}
+export type SentAutomaticMail = SentAutomaticMessage;
 
 /**
  * Why a mail must not go out, or null when it may. Any mail waits while the address is undeliverable (a
@@ -48,23 +43,7 @@ export function refusalReason(
   return null;
 }
 
-/** The automatic mails sent to the case or the recipient within the longest cap's window. */
-export async function sentAutomaticMail(
-  database: Database,
-  caseId: string,
-  identityId: string,
-  caps: LoopProtectionConfig["automaticMailCaps"],
-  now: Date,
-): Promise<SentAutomaticMail[]> {
-  const longest = Math.max(0, ...caps.map((cap) => cap.minutes));
-  if (longest === 0) return [];
-  const rows = await database.sql<SentAutomaticMail>(
-    `SELECT case_id = $1::uuid AS "sameCase", identity_id IS NOT DISTINCT FROM $2::uuid AS "sameRecipient",
-            sent_at AS "sentAt"
-     FROM messages
-     WHERE direction = 'out' AND automatic AND external_id IS NOT NULL
-       AND (case_id = $1::uuid OR identity_id = $2::uuid) AND sent_at >= $3`,
-    [caseId, identityId, new Date(now.getTime() - longest * 60_000).toISOString()],
-  );
-  return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
+/** How far back the caps look: the longest cap's window, in minutes (0 without caps). */
+export function capsWindowMinutes(caps: LoopProtectionConfig["automaticMailCaps"]): number {
+  return Math.max(0, ...caps.map((cap) => cap.minutes));
 }

@@ -1,22 +1,40 @@
 import { createHash } from "node:crypto";
-import { ok } from "../../../core/kernel/result";
-import { isOwnMail, normalizeEmailMessage } from "../../../normalizers/channels/email/email.normalizer";
-import { defineConnector, type StoredIntake } from "../../../core/connector-contract/connector";
 import { formatCaseNumber } from "../../../core/cases/case-number";
+import {
+  defineConnector,
+  type ConfigEntryProblem,
+  type StoredIntake,
+} from "../../../core/connector-contract/connector";
+import { ok } from "../../../core/kernel/result";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
-import { emailConnectorConfigSchema, type EmailConnectorConfig } from "./email.schema";
+import { isOwnMail, normalizeEmailMessage } from "../../../normalizers/channels/email/email.normalizer";
+import { emailReply } from "./email-reply";
+import { emailConnectorConfigSchema, emailParsingSchema, type EmailConnectorConfig } from "./email.schema";
+import { ImapIntake } from "./imap-intake";
 import { parseCaseReplyAddress, parseOwnMessageId } from "./reply-address";
 import { maskRawMail } from "./mask-raw-mail";
 
 /**
- * Email: mail is fetched from an IMAP mailbox by `ImapIntake` (no HTTP part) and stored raw, base64-encoded,
- * in the intake log. The normalizer turns it into a canonical message; our own mail coming back becomes no
- * message at all, so its intake item ends `ignored`.
+ * Email: mail is fetched from an IMAP mailbox by its poller, `ImapIntake` (no HTTP part), and stored raw,
+ * base64-encoded, in the intake log. The normalizer turns it into a canonical message; our own mail coming back
+ * becomes no message at all, so its intake item ends `ignored`. Replies go out through the mailbox's SMTP server.
  */
 export const emailConnector = defineConnector({
   type: "email",
   channel: "email",
   configSchema: emailConnectorConfigSchema,
+  checkConfig: acknowledgementProblems,
+
+  poller: (config, context) =>
+    new ImapIntake({
+      connectorId: config.id,
+      mailbox: config.imap,
+      database: context.database,
+      queue: context.queue,
+      logger: context.logger,
+    }),
+
+  reply: emailReply,
 
   ingestPolicy(config) {
     return {
@@ -39,7 +57,30 @@ export const emailConnector = defineConnector({
     if (isOwnMail(parsed.value, config.parsing)) return ok([]);
     return ok([withSignedCaseTag(parsed.value, config)]);
   },
+
+  rawFiles: {
+    extensions: [".eml"],
+    // As the IMAP intake stores mail: its exact bytes, base64-encoded.
+    stored: (raw) => ({ rawBody: raw.toString("base64"), meta: { encoding: "base64" } }),
+    standalone: async (raw) => {
+      const parsed = await normalizeEmailMessage(raw, emailParsingSchema.parse({}), new Date());
+      return parsed.ok ? ok([parsed.value]) : parsed;
+    },
+  },
 });
+
+/** An acknowledgement is mail: a mailbox without an SMTP server could never send it. */
+function acknowledgementProblems(entry: unknown): ConfigEntryProblem[] {
+  const fields = entry as { acknowledgement?: { enabled?: unknown }; smtp?: unknown } | null;
+  if (fields?.acknowledgement?.enabled !== true || fields.smtp !== undefined) return [];
+  return [
+    {
+      path: ["acknowledgement", "enabled"],
+      message: "acknowledgements need an SMTP server to be sent through",
+      hint: "add an smtp: section to this connector, or set enabled: false",
+    },
+  ];
+}
 
 /**
  * The case a reply points at through what we signed when we wrote to the customer: the per-case Reply-To address

@@ -83,6 +83,7 @@ export const metaConnector = defineConnector({
 
   reply: {
     channels: ["whatsapp", "messenger", "instagram"],
+    reportsDelivery: true,
     // Free text only within 24 hours of the customer's last message, on all three (Meta's standard messaging window).
     customerWindowHours: () => 24,
     async send(config, reply) {
@@ -100,6 +101,8 @@ export const metaConnector = defineConnector({
   normalize(_config, item) {
     return normalizeMetaDelivery(item.rawBody);
   },
+
+  rawFiles: { standalone: (raw) => normalizeMetaDelivery(raw.toString("utf8")) },
 });
 
 /** Constant-time comparison of two strings of any length: their digests have the same length. */

@@ -44,6 +44,7 @@ export const slackCustomerConnector = defineConnector({
 
   reply: {
     channels: ["slack"],
+    reportsDelivery: true,
     async send(config, reply) {
       if (!reply.inReplyTo) throw new PermanentError("no Slack message of the customer to answer in a thread");
       // In the customer's thread: the thread their latest message is in, or the thread it starts.
@@ -61,7 +62,33 @@ export const slackCustomerConnector = defineConnector({
     if (!intake.ok) return err(intake.error);
     return ok(intake.value.kind === "message" ? [intake.value.message] : []);
   },
+
+  rawFiles: {
+    aliases: ["slack"],
+    standalone: (raw) => {
+      const body = raw.toString("utf8");
+      // Every channel counts as a customer channel here: the event's own channel is the one configured.
+      const channel = eventChannel(body);
+      const intake = normalizeSlackCustomer(body, {
+        channels: channel ? [{ channel }] : [],
+        ignoreOwnWorkspace: false,
+      });
+      if (!intake.ok) return intake;
+      return ok(intake.value.kind === "message" ? [intake.value.message] : []);
+    },
+  },
 });
+
+/** The channel a saved Slack event happened in, if it names one. */
+function eventChannel(body: string): string | undefined {
+  try {
+    const envelope = JSON.parse(body) as { event?: { channel?: unknown; item?: { channel?: unknown } } };
+    const channel = envelope.event?.channel ?? envelope.event?.item?.channel;
+    return typeof channel === "string" ? channel : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One Web API client per configured connector. */
 const senders = new WeakMap<SlackCustomerConnectorConfig, ReturnType<typeof createSlackCustomerSender>>();

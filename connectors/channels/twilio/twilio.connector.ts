@@ -57,6 +57,7 @@ export const twilioConnector = defineConnector({
 
   reply: {
     channels: ["sms", "whatsapp"],
+    reportsDelivery: true,
     // WhatsApp allows free text for 24 hours after the customer's last message; SMS has no window.
     customerWindowHours: (_config, channel) => (channel === "whatsapp" ? 24 : undefined),
     send(config, reply) {
@@ -92,6 +93,13 @@ export const twilioConnector = defineConnector({
   normalize(_config, item) {
     const message = normalizeTwilio(item.rawBody, item.receivedAt);
     return message.ok ? ok([message.value]) : message;
+  },
+
+  rawFiles: {
+    standalone: (raw) => {
+      const message = normalizeTwilio(raw.toString("utf8"), new Date());
+      return message.ok ? ok([message.value]) : message;
+    },
   },
 });
 

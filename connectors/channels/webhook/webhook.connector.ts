@@ -55,6 +55,9 @@ export const webhookConnector = defineConnector({
   normalize(config, item) {
     return readStoredWebhook(item.rawBody, readingOf(config), item.receivedAt);
   },
+
+  // A body is only readable with its connector's mapping: `plaint parse` needs a configured one.
+  rawFiles: { fallback: true },
 });
 
 function readingOf(config: WebhookConnectorConfig): WebhookReading {

@@ -1,7 +1,7 @@
 import type { Result } from "../../../core/kernel/result";
 import { tallyView } from "../../../normalizers/channels/webhook/tally.view";
 import { typeformView } from "../../../normalizers/channels/webhook/typeform.view";
-import type { MappingProblem } from "../../../normalizers/channels/webhook/webhook.normalizer";
+import type { MappingProblem } from "../../../normalizers/channels/webhook/webhook-mapping";
 
 /** The presets a config may name in `preset:`; the config loader lists them when a name is unknown. */
 export const WEBHOOK_PRESET_NAMES = ["typeform", "tally"] as const;

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../../core/config/load-config";
+import { webhookConnector } from "./webhook.connector";
 import { webhookConnectorConfigSchema } from "./webhook.schema";
 
 const base = { id: "forms", type: "webhook", secret: "form-tool-secret-0123456789" } as const;
@@ -100,7 +101,7 @@ describe("webhook presets through the config loader", () => {
       ...connector,
     ];
     fs.writeFileSync(file, lines.join("\n"));
-    return { file, result: loadConfig(file, {}) };
+    return { file, result: loadConfig({ webhook: webhookConnector }, file, {}) };
   };
 
   it("reports an unknown preset at its line and column, listing the presets", () => {

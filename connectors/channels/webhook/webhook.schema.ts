@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { WebhookMapping } from "../../../normalizers/channels/webhook/webhook-mapping";
 import { WEBHOOK_PRESET_NAMES, webhookPresets, type WebhookPresetName } from "./webhook.presets";
 
 /** A JSON Pointer (RFC 6901) into the request body, e.g. `/data/message/text`. */
@@ -115,18 +116,7 @@ function mergeMapping(
 
 export type WebhookConnectorConfig = z.infer<typeof webhookConnectorConfigSchema>;
 export type WebhookMappingInput = z.infer<typeof webhookMappingSchema>;
-export type { WebhookPresetName };
-
-/** A complete mapping, as the normalizer uses it (the schema has checked the required pointers). */
-export interface WebhookMapping {
-  items?: string;
-  externalId: string;
-  text: string;
-  subject?: string;
-  receivedAt?: string;
-  from: { email?: string; phone?: string; name?: string; handle?: string };
-  customer?: { tier?: string; segment?: string; dealSize?: string };
-}
+export type { WebhookPresetName, WebhookMapping };
 
 /** The mapping a validated config runs with. Throws only on a config that skipped validation (a bug). */
 export function resolvedMapping(config: WebhookConnectorConfig): WebhookMapping {

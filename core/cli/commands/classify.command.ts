@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { loadConfig } from "../../config/load-config";
+import { loadConfig } from "../../hub";
 import { createClassifier, type Classifier } from "../../../normalizers/analysis/classify/classifier";
 import { DEFAULT_TAXONOMY } from "../../../normalizers/analysis/classify/default-taxonomy";
 import { parseModel } from "../../../normalizers/analysis/classify/model-file";

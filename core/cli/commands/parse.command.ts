@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
-import { connectorFor, type AnyConnectorConfig } from "../../../connectors/registry";
-import { connectorTypeOfChannel, standaloneParsers } from "./standalone-parsers";
+import path from "node:path";
 import type { PlaintConfig } from "../../config/config.schema";
+import type { ConnectorDefinition } from "../../connector-contract/connector";
+import type { ConfiguredConnector, ConnectorCatalog, ConnectorSet } from "../../connector-contract/connector-set";
+import { bindConnectors, connectorCatalog } from "../../hub";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import { err, ok, type Result } from "../../kernel/result";
 
@@ -58,30 +60,45 @@ async function parseFile(
   } catch (error) {
     return err({ error: "unreadable_file", message: (error as Error).message });
   }
-  const named = options.channel ?? (file.toLowerCase().endsWith(".eml") ? "email" : "webhook");
-  const channel = connectorTypeOfChannel[named] ?? named;
-  const connector = pickConnector(config, channel, options.connectorId);
-  const standalone = standaloneParsers[channel];
+  const [type, definition] = typeOf(connectorCatalog, options.channel, file);
+  const connector = pickConnector(bindConnectors(config), type, options.connectorId);
+  const standalone = definition?.rawFiles?.standalone;
   if (standalone && !connector.ok && !options.connectorId) {
     return fromNormalizer(await standalone(raw), (messages) => messages);
   }
   if (!connector.ok) return connector;
-  const stored =
-    channel === "email"
-      ? { rawBody: raw.toString("base64"), meta: { encoding: "base64" } }
-      : { rawBody: raw.toString("utf8"), meta: {} };
+  const { config: connectorConfig, definition: bound } = connector.value;
+  const stored = bound.rawFiles?.stored?.(raw) ?? { rawBody: raw.toString("utf8"), meta: {} };
   return fromNormalizer(
-    await connectorFor(connector.value).normalize(connector.value, { ...stored, receivedAt: new Date() }),
+    await bound.normalize(connectorConfig, { ...stored, receivedAt: new Date() }),
     (messages) => messages,
   );
 }
 
+/**
+ * The connector type a file is read as: `--channel` (a type or one of its aliases, like `slack`), else the type
+ * whose raw files end like this one (`.eml`), else the fallback type (the generic webhook).
+ */
+function typeOf(
+  catalog: ConnectorCatalog,
+  channel: string | undefined,
+  file: string,
+): [string, ConnectorDefinition | undefined] {
+  const entries = Object.entries(catalog);
+  const extension = path.extname(file).toLowerCase();
+  const found = channel
+    ? entries.find(([type, definition]) => type === channel || definition.rawFiles?.aliases?.includes(channel))
+    : (entries.find(([, definition]) => definition.rawFiles?.extensions?.includes(extension)) ??
+      entries.find(([, definition]) => definition.rawFiles?.fallback));
+  return found ?? [channel ?? "", undefined];
+}
+
 function pickConnector(
-  config: PlaintConfig,
+  connectors: ConnectorSet,
   channel: string,
   connectorId: string | undefined,
-): Result<AnyConnectorConfig, ParseError> {
-  const candidates = config.connectors.filter((connector) => connector.type === channel);
+): Result<ConfiguredConnector, ParseError> {
+  const candidates = connectors.ofType(channel);
   const connector = connectorId
     ? candidates.find((candidate) => candidate.id === connectorId)
     : candidates.length === 1

@@ -6,6 +6,7 @@ import { resetForReplay } from "../../intake/intake-log";
 import { createLogger } from "../../kernel/logger";
 import { createIntakeHandler, ingestSettings } from "../../pipeline/process-intake";
 import { BullmqQueue } from "../../queue/bullmq-queue";
+import { bindConnectors } from "../../hub";
 
 export interface ReplayOptions {
   failedOnly: boolean;
@@ -39,10 +40,11 @@ export async function runReplay(env: PlaintEnv, config: PlaintConfig, options: R
       process.stdout.write(`${JSON.stringify({ replayed: ids.length, mode: "queued" })}\n`);
       return 0;
     }
+    const connectors = bindConnectors(config);
     const handle = createIntakeHandler({
       database,
-      connectors: config.connectors,
-      settings: ingestSettings(config),
+      connectors,
+      settings: ingestSettings(config, connectors),
       logger: createLogger(env.logLevel),
     });
     let failed = 0;

@@ -148,5 +148,5 @@ function formatHint(issue: Extract<Issue, { code: "invalid_format" }>): string {
 /** The fallback hint: the section of the reference that documents the field. */
 function referenceHint(path: readonly PropertyKey[]): string {
   const section = path.length > 0 ? String(path[0]) : "configuration";
-  return `see "${section}" in core/config/README.md`;
+  return `see "${section}" in config/README.md`;
 }

@@ -134,7 +134,7 @@ function pickSet(source: Record<string, string | undefined>): Partial<Record<Env
 
 function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const name = String(issue.path[0] ?? "");
-  const hint = isEnvName(name) ? ENV_HINTS[name] : "see the environment variables in core/config/README.md";
+  const hint = isEnvName(name) ? ENV_HINTS[name] : "see the environment variables in config/README.md";
   return { file: ENVIRONMENT_FILE, line: 0, column: 0, path: name, message: issue.message, hint };
 }
 

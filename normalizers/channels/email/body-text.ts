@@ -1,6 +1,6 @@
 import { compile } from "html-to-text";
 import type { ParsedMail } from "mailparser";
-import type { EmailParsingConfig } from "../../../connectors/channels/email/email.schema";
+import type { EmailParsingConfig } from "./email-parsing.schema";
 
 /** The text body (the HTML converted when there is no text part), cut to `maxTextChars`, and what was cut. */
 export function bodyText(parsed: ParsedMail, parsing: EmailParsingConfig): { text: string; notes: string[] } {

@@ -1,4 +1,4 @@
-import { emailParsingSchema } from "../../../connectors/channels/email/email.schema";
+import { emailParsingSchema } from "./email-parsing.schema";
 import { htmlToText, limitNotePrefix, nestingExceeds } from "./body-text";
 import { normalizeEmailMessage } from "./email.normalizer";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { emailParsingSchema, type EmailParsingConfig } from "../../../connectors/channels/email/email.schema";
+import { emailParsingSchema, type EmailParsingConfig } from "./email-parsing.schema";
 import { noFlags, type CanonicalMessage } from "../../canonical-message";
 import { isOwnMail, normalizeEmailMessage } from "./email.normalizer";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject, type EmailAddress, type HeaderValue, type ParsedMail } from "mailparser";
-import type { EmailParsingConfig } from "../../../connectors/channels/email/email.schema";
+import type { EmailParsingConfig } from "./email-parsing.schema";
 import { err, ok, type Result } from "../../../core/kernel/result";
 import { noFlags, type Attachment, type CanonicalMessage, type Party } from "../../canonical-message";
 import { normalizeEmail } from "../../identity-values";

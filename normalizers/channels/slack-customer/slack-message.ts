@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../../../core/kernel/result";
-import type { PayloadProblem } from "../../../core/connector-contract/connector";
+import type { PayloadProblem } from "../../payload-problem";
 import { noFlags, type CanonicalMessage } from "../../canonical-message";
 import { mrkdwnToPlain } from "./mrkdwn";
 import {

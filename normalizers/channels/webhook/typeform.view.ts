@@ -1,5 +1,5 @@
 import { err, ok, type Result } from "../../../core/kernel/result";
-import type { MappingProblem } from "./webhook.normalizer";
+import type { MappingProblem } from "./webhook-mapping";
 import { isRecord, joinTexts, type FormView } from "./form-view";
 
 /**

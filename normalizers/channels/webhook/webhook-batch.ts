@@ -1,4 +1,4 @@
-import type { WebhookMapping } from "../../../connectors/channels/webhook/webhook.schema";
+import type { WebhookMapping } from "./webhook-mapping";
 import { err, ok, type Result } from "../../../core/kernel/result";
 import type { CanonicalMessage } from "../../canonical-message";
 import { resolvePointer } from "../../json-pointer";

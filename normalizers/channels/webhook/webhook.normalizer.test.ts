@@ -1,4 +1,4 @@
-import type { WebhookMapping } from "../../../connectors/channels/webhook/webhook.schema";
+import type { WebhookMapping } from "./webhook-mapping";
 import { normalizeWebhook } from "./webhook.normalizer";
 
 const mapping: WebhookMapping = {

@@ -1,14 +1,11 @@
-import type { WebhookMapping } from "../../../connectors/channels/webhook/webhook.schema";
 import { err, ok, type Result } from "../../../core/kernel/result";
 import { noFlags, type CanonicalMessage, type CustomerFacts, type Party } from "../../canonical-message";
 import { normalizeEmail, normalizePhone } from "../../identity-values";
 import { resolvePointer } from "../../json-pointer";
 
-/** Why a body does not fit its connector's mapping: `path` is the JSON Pointer that failed. */
-export interface MappingProblem {
-  path: string;
-  message: string;
-}
+import type { MappingProblem, WebhookMapping } from "./webhook-mapping";
+
+export type { MappingProblem, WebhookMapping } from "./webhook-mapping";
 
 /**
  * Generic signed webhook → canonical message. Pure: raw body in, message out.

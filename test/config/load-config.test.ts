@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig, type ConfigProblem, type LoadConfigResult } from "./load-config";
+import { loadConfig } from "../../core/hub";
+import type { ConfigProblem, LoadConfigResult } from "../../core/config/load-config";
 
 /** A small valid config; kept as lines so the line numbers asserted below can be read off the index + 1. */
 const BASE = [
@@ -224,7 +225,7 @@ describe("loadConfig with a single file", () => {
     const secret = "s3cret: [x] # not a comment {y}";
     const result = loadConfig(file, { WEBFORM_SECRET: secret });
     const connector = result.ok ? result.config.connectors[0] : undefined;
-    expect(connector?.type === "webhook" && connector.secret).toBe(secret);
+    expect(connector?.type === "webhook" && (connector as { secret?: string }).secret).toBe(secret);
   });
 
   it("reports a YAML syntax error with its line and stops there", () => {

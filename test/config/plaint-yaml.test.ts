@@ -1,5 +1,5 @@
 import path from "node:path";
-import { loadConfig } from "./load-config";
+import { loadConfig } from "../../core/hub";
 
 describe("the shipped config/plaint.yaml", () => {
   const shipped = path.join(__dirname, "..", "..", "config", "plaint.yaml");
@@ -51,9 +51,11 @@ describe("the shipped config/plaint.yaml", () => {
     const env = { PLAINT_ADMIN_KEY: "admin-key-from-the-environment", WEBFORM_SECRET: "webform-secret-from-env" };
     const result = loadConfig(shipped, env);
     const webform = result.ok ? result.config.connectors.find((connector) => connector.type === "webhook") : undefined;
-    expect(result.ok && [result.config.apiKeys[0]?.key, webform?.type === "webhook" && webform.secret]).toStrictEqual([
-      "admin-key-from-the-environment",
-      "webform-secret-from-env",
-    ]);
+    expect(
+      result.ok && [
+        result.config.apiKeys[0]?.key,
+        webform?.type === "webhook" && (webform as { secret?: string }).secret,
+      ],
+    ).toStrictEqual(["admin-key-from-the-environment", "webform-secret-from-env"]);
   });
 });
