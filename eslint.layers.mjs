@@ -61,11 +61,11 @@ const IO_MODULES = [
   "twilio",
 ];
 const IO_MODULE_PATTERNS = ["^@prisma/", "^@electric-sql/", "^@slack/", "^pg/", "^prisma(/|$)"];
-const IO_MESSAGE =
+export const IO_MESSAGE =
   "normalizers/ are pure (data in, result out) and do no I/O: take the bytes, rows or clients as arguments " +
   "from the connector or the pipeline that calls the normalizer.";
 
-const MESSAGES = {
+export const MESSAGES = {
   kernel:
     "core/kernel/ imports nothing of the project outside core/kernel/: it is the floor every layer stands on. " +
     "Move what it needs into core/kernel/, or have the caller pass it in.",
