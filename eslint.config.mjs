@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { layerBlocks } from "./eslint.layers.mjs";
 
 export default tseslint.config(
   {
@@ -11,6 +12,7 @@ export default tseslint.config(
       "coverage/",
       "*.config.js",
       "*.config.mjs",
+      "eslint.layers.mjs",
     ],
   },
   js.configs.recommended,
@@ -35,4 +37,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-argument": "off",
     },
   },
+  // The layers of the house: which folder may import which (see eslint.layers.mjs).
+  ...layerBlocks,
 );

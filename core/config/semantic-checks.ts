@@ -52,8 +52,11 @@ function connectorProblems(data: unknown, catalog: ConnectorCatalog): PathProble
   if (!Array.isArray(entries)) return [];
   return entries.flatMap((entry: unknown, index) => {
     const type = valueAt(entry, ["type"]);
-    const check = typeof type === "string" ? catalog[type]?.checkConfig : undefined;
-    return (check?.(entry) ?? []).map((problem) => ({ ...problem, path: ["connectors", index, ...problem.path] }));
+    const definition = typeof type === "string" ? catalog[type] : undefined;
+    return (definition?.checkConfig?.(entry) ?? []).map((problem) => ({
+      ...problem,
+      path: ["connectors", index, ...problem.path],
+    }));
   });
 }
 

@@ -52,11 +52,11 @@ export function webhookIntakeRouter(dependencies: IntakeRouteDependencies): Rout
   );
   router.get("/v1/intake/webhook/:connectorId", findConnector, (req, res) => {
     const connector = res.locals["connector"] as ConfiguredConnector;
-    const handshake = connector.definition.http?.handshake;
-    if (!handshake) {
+    const http = connector.definition.http;
+    if (!http?.handshake) {
       return sendError(res, 405, { error: "method_not_allowed", message: `connector ${connector.id} takes POST only` });
     }
-    sendAnswer(res, handshake(connector.config, inboundRequest(deps, req)));
+    sendAnswer(res, http.handshake(connector.config, inboundRequest(deps, req)));
   });
   return router;
 }

@@ -62,9 +62,9 @@ async function parseFile(
   }
   const [type, definition] = typeOf(connectorCatalog, options.channel, file);
   const connector = pickConnector(bindConnectors(config), type, options.connectorId);
-  const standalone = definition?.rawFiles?.standalone;
-  if (standalone && !connector.ok && !options.connectorId) {
-    return fromNormalizer(await standalone(raw), (messages) => messages);
+  const rawFiles = definition?.rawFiles;
+  if (rawFiles?.standalone && !connector.ok && !options.connectorId) {
+    return fromNormalizer(await rawFiles.standalone(raw), (messages) => messages);
   }
   if (!connector.ok) return connector;
   const { config: connectorConfig, definition: bound } = connector.value;

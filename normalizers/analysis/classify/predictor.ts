@@ -1,6 +1,6 @@
 /** A trained model put to use: text in, label probabilities out. */
 import { createFeaturizer, idfWeight, type SparseVector } from "./features";
-import type { ClassifierModel } from "./model";
+import type { ClassifierModel } from "./model-types";
 
 /** One label with its softmax probability. */
 export interface LabelScore {

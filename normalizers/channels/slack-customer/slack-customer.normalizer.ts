@@ -1,6 +1,5 @@
 import { err, ok, type Result } from "../../../core/kernel/result";
 import type { PayloadProblem } from "../../payload-problem";
-import type { CanonicalMessage } from "../../canonical-message";
 import { normalizeMessageEvent } from "./slack-message";
 import { normalizeReaction } from "./slack-updates";
 import {
@@ -10,24 +9,9 @@ import {
   type SlackEnvelope,
 } from "./slack-event.schema";
 import type { SlackContext, SlackCustomerSettings } from "./slack-context";
+import type { SlackIntake } from "./slack-intake";
 
-/** Why a verified Slack event carries nothing for the hub. Counted and logged; never an error. */
-export type SlackIgnoreReason =
-  | "not-an-event"
-  | "unsupported-event"
-  | "unconfigured-channel"
-  | "bot-message"
-  | "own-post"
-  | "staff-message"
-  | "system-message"
-  | "unchanged-edit"
-  | "not-a-message-item";
-
-/** What one Events API request is: the URL handshake, something to drop, or (at most one) canonical message. */
-export type SlackIntake =
-  | { kind: "handshake"; challenge: string }
-  | { kind: "ignored"; reason: SlackIgnoreReason }
-  | { kind: "message"; message: CanonicalMessage };
+export type { SlackIgnoreReason, SlackIntake } from "./slack-intake";
 
 /**
  * Slack Events API body (customer-channel role) → what it means for the hub. Pure: raw body in, result out.

@@ -11,7 +11,7 @@ import {
   type SlackContext,
 } from "./slack-context";
 import type { SlackMessageEvent } from "./slack-event.schema";
-import type { SlackIntake } from "./slack-customer.normalizer";
+import type { SlackIntake } from "./slack-intake";
 import { normalizeDelete, normalizeEdit } from "./slack-updates";
 
 /**

@@ -11,7 +11,7 @@ import {
   type SlackContext,
 } from "./slack-context";
 import type { SlackMessageEvent, SlackReactionEvent } from "./slack-event.schema";
-import type { SlackIntake } from "./slack-customer.normalizer";
+import type { SlackIntake } from "./slack-intake";
 
 /**
  * `message_changed`: the customer edited a message. Slack also sends it when nothing the customer wrote changed
