@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { findPackageRoot } from "../../core/kernel/db/migrate";
 
 /**
  * The development corpora (../shared/corpora, see its README) beside the repository, or null when they are not
@@ -8,10 +9,6 @@ import path from "node:path";
  */
 export function findCorpora(part: string, explicit = process.env["PLAINT_CORPORA"]): string | null {
   if (explicit !== undefined) return existsSync(path.join(explicit, part)) ? explicit : null;
-  // From the TypeScript source (jest) and from dist/ (the compiled scripts).
-  const candidates = [
-    path.resolve(__dirname, "../../shared/corpora"),
-    path.resolve(__dirname, "../../../shared/corpora"),
-  ];
-  return candidates.find((candidate) => existsSync(path.join(candidate, part))) ?? null;
+  const beside = path.resolve(findPackageRoot(__dirname), "../shared/corpora");
+  return existsSync(path.join(beside, part)) ? beside : null;
 }

@@ -26,6 +26,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { findCorpora } from "./corpora";
+import { findPackageRoot } from "../../core/kernel/db/migrate";
 import { createClassifier, DEFAULT_TAXONOMY } from "../../normalizers/analysis/classify/index";
 import { fingerprintFigures, timing } from "./eval-fingerprint-speed";
 import {
@@ -179,9 +180,7 @@ function main(): void {
   const explicit = process.argv[2] ?? process.env["PLAINT_CORPORA"];
   const corporaDir = findCorpora("classify", explicit);
   if (corporaDir === null) {
-    const looked =
-      explicit ??
-      ["../../../shared/corpora", "../../../../shared/corpora"].map((dir) => path.resolve(__dirname, dir)).join(", ");
+    const looked = explicit ?? path.resolve(findPackageRoot(__dirname), "../shared/corpora");
     console.log(`skipped: corpus absent (looked in ${looked})`);
     return;
   }
