@@ -149,7 +149,7 @@ export function ingestSettings(config: PlaintConfig, analyzer = new MessageAnaly
     return [[connector.id, masker] as const];
   });
   return {
-    defaultTeam: config.routing.defaultTeam,
+    routing: config.routing,
     destinations: config.destinations,
     cases: config.cases,
     policies: new Map(policies),

@@ -14,7 +14,7 @@ import { complaint, writeTestConfig } from "../support/test-hub";
 describe("ingestMessages", () => {
   let database: Database;
   const settings: IngestSettings = {
-    defaultTeam: "support",
+    routing: { defaultTeam: "support" },
     destinations: [{ id: "crm" }],
     cases: casesConfigSchema.parse({}),
     policies: new Map(),
