@@ -5,7 +5,8 @@ import type { SqlClient } from "../kernel/db/database";
 import { eventTable, messageTable, outboxTable, type EventRow, type MessageRow, type OutboxRow } from "./case-rows";
 import { outboxKey } from "./idempotency-key";
 import { insertRows } from "./insert-rows";
-import { isMachineMail, messageRow, type Placement } from "./placement";
+import { isMachineMail, messageRow } from "./placement";
+import type { Placement } from "./pipeline.types";
 
 /** The connector's automatic first answer on every case a customer's message opened (never on machine mail). */
 export async function queueAcknowledgements(

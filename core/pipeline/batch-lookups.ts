@@ -1,83 +1,33 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { MatchingConfig } from "../config/config.schema";
-import { findOrCreateSenders, senderIdentities, type ResolvedSender } from "../cases/identities";
+import type { ResolvedSender } from "../cases/identities";
 import { findEarlierRepeats } from "../cases/repeats";
 import { findCandidateCases } from "../cases/similar-cases";
-import { linkIdentities } from "../customers/link-identities";
-import type { IdentityConfig } from "../customers/identity.schema";
-import { textProfile } from "../../normalizers/analysis/similarity/similarity";
+import { findActiveConversations, type ActiveConversations } from "../cases/thread-match";
 import type { BatchState } from "./batch-state";
 import { ContentMatcher } from "./content-match";
-import type { IntakeMessages } from "./ingest-messages";
-import type { AnalyzedMessage, MessageAnalyzer } from "./message-analysis";
+import type { AnalyzedMessage } from "./message-analysis";
 import { isMachineMail } from "./placement";
 
 /*
- * The look-ups a batch makes before placing its messages, each one query for the whole batch: its senders (and
- * the customers evidence merges), what webhooks said about them, and the repeats and open cases its messages
- * could join.
+ * The look-ups the place stage makes before placing a batch's messages, each one query for the whole batch: the
+ * active cases of its chats, and the repeats and open cases its messages could join.
  */
 
-/** The message analysed, or as it is stored when no analyzer is configured: unmasked, unclassified, no fingerprint. */
-export function analyze(analyzer: MessageAnalyzer | undefined, message: CanonicalMessage): AnalyzedMessage {
-  if (analyzer) return analyzer.analyze(message);
-  return { message, classification: null, fingerprint: null, profile: textProfile(""), redactions: [], original: null };
-}
-
-/** Finds or creates each sender's customer, then lets the identity graph merge customers on evidence. */
-export async function identifySenders(
-  tx: SqlClient,
-  fresh: readonly { item: IntakeMessages; analyzed: AnalyzedMessage }[],
-  identity: IdentityConfig | undefined,
-): Promise<{ senders: ResolvedSender[]; mergedCustomers: string[] }> {
-  if (fresh.length === 0) return { senders: [], mergedCustomers: [] };
-  const senders = await findOrCreateSenders(
-    tx,
-    fresh.map(({ item, analyzed }) => ({
-      keys: senderIdentities(analyzed.message, item.connectorId),
-      displayName: analyzed.message.from.name,
-    })),
-  );
-  if (!identity) return { senders, mergedCustomers: [] };
-  const links = await linkIdentities(
-    tx,
-    fresh.map(({ item, analyzed }, index) => ({
-      message: analyzed.message,
-      connectorId: item.connectorId,
-      ...(senders[index] as ResolvedSender),
-    })),
-    identity,
-  );
-  const mergedCustomers = links.flatMap((link) =>
-    link.settlements.some((settlement) => settlement.action === "merged") ? [link.customerId] : [],
-  );
-  return {
-    // A customer merged into an older one is not new any more: the survivor has a history.
-    senders: links.map((link, index) => ({
-      customerId: link.customerId,
-      identityId: link.identityId,
-      isNew: senders[index]?.isNew === true && link.customerId === senders[index]?.customerId,
-    })),
-    mergedCustomers: [...new Set(mergedCustomers)],
-  };
-}
-
-/** What a webhook said about its customers (tier, segment, deal size) is kept on them, newest facts winning. */
-export async function recordCustomerFacts(
+/** The case each chat of the batch is on, for its known customers (a new customer has no cases yet). */
+export function activeConversations(
   tx: SqlClient,
   fresh: readonly { message: CanonicalMessage }[],
   senders: readonly ResolvedSender[],
-): Promise<void> {
-  const facts = fresh.flatMap(({ message }, index) => {
-    const customerId = senders[index]?.customerId;
-    return message.customer && customerId ? [{ customerId, facts: JSON.stringify(message.customer) }] : [];
-  });
-  if (facts.length === 0) return;
-  await tx.sql(
-    `UPDATE customers c SET attributes = c.attributes || t.facts, updated_at = now()
-     FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, facts) WHERE c.id = t.id`,
-    [facts.map((entry) => entry.customerId), facts.map((entry) => entry.facts)],
+): Promise<ActiveConversations> {
+  return findActiveConversations(
+    tx,
+    fresh.flatMap(({ message }, index) => {
+      const conversationId = message.thread.conversationId;
+      const sender = senders[index];
+      return conversationId && sender && !sender.isNew ? [{ conversationId, customerId: sender.customerId }] : [];
+    }),
   );
 }
 

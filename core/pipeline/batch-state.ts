@@ -1,6 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
-import type { Continuation } from "../cases/continuation";
 import {
   placedConversationKey,
   type ActiveConversations,
@@ -40,33 +39,34 @@ export class BatchState {
   resolvedChatCaseIds(): string[] {
     return [...this.conversations.values()].filter((row) => row.status === "resolved").map((row) => row.caseId);
   }
-
-  /** A match as it stands after this batch: a case reopened by an earlier message is open now. */
-  current(match: ThreadMatch | null): ThreadMatch | null {
-    return match && this.reopened.has(match.caseId) ? { ...match, status: "open", closedAt: null } : match;
-  }
 }
 
-/** Every later reply to a closed case joins the one follow-up case its first reply opened, while that is active. */
+/**
+ * Every later reply to a closed case joins the one follow-up case its first reply opened, while that is active:
+ * the match onto that follow-up case, or null when the closed case has none (the reply opens it).
+ */
 export async function joinExistingFollowUp(
   tx: SqlClient,
   batch: BatchState,
-  via: Extract<Continuation, { action: "follow-up" }>,
-): Promise<Continuation> {
-  const closedId = via.match.caseId;
-  let followUpId = batch.followUps.get(closedId);
+  closed: ThreadMatch,
+): Promise<ThreadMatch | null> {
+  let followUpId = batch.followUps.get(closed.caseId);
   if (!followUpId) {
     const [row] = await tx.sql<{ id: string }>(
       `SELECT id::text AS id FROM cases
        WHERE follow_up_of_id = $1::uuid AND status IN ('new', 'open', 'pending')
        ORDER BY created_at DESC LIMIT 1`,
-      [closedId],
+      [closed.caseId],
     );
     followUpId = row?.id;
   }
-  if (!followUpId) return via;
-  const evidence = `${via.match.evidence}, follow-up of the closed case`;
-  return { action: "join", match: { ...via.match, caseId: followUpId, status: "open", evidence }, reopen: false };
+  if (!followUpId) return null;
+  return {
+    ...closed,
+    caseId: followUpId,
+    status: "open",
+    evidence: `${closed.evidence}, follow-up of the closed case`,
+  };
 }
 
 /**

@@ -1,13 +1,9 @@
 import type { SqlClient } from "../kernel/db/database";
-import type { IntakeMessages } from "./ingest-messages";
 import type { MessageAnalyzer } from "./message-analysis";
-import type { Placement } from "./placement";
+import type { IntakeMessages, Placement, RawBodyMasker } from "./pipeline.types";
 
-/** A connector's way to mask its raw bodies (see `ConnectorDefinition.maskRawBody`). */
-export type RawBodyMasker = (
-  item: { rawBody: string; meta: Record<string, unknown> },
-  redact: (text: string) => string,
-) => string | Promise<string>;
+// process-intake.ts finds the masker type here, beside the masking it serves.
+export type { RawBodyMasker } from "./pipeline.types";
 
 /**
  * Unless `redaction.keepOriginal` says otherwise, the intake log's raw body is masked once its messages are stored,

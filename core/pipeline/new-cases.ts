@@ -1,5 +1,6 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { Priority } from "../cases/priority";
+import type { RouteDecision } from "../routing/route";
 import type { NewCaseRow } from "./case-rows";
 import type { UnprioritizedCase } from "./case-priority";
 import type { AnalyzedMessage, MessageClassification } from "./message-analysis";
@@ -15,6 +16,11 @@ export interface NewCase {
   followUpOf: string | null;
   /** Why no existing case was joined, when the content rules had one to consider. */
   openNote: string | null;
+}
+
+/** A new case with the route stage's decision on it. */
+export interface RoutedCase extends NewCase {
+  routing: RouteDecision;
 }
 
 /** A classification good enough to put on a case: confident, not for triage. */
@@ -34,7 +40,8 @@ export function unprioritized(entry: NewCase): UnprioritizedCase {
   };
 }
 
-export function caseRow(entry: NewCase, team: string, priority: Priority | undefined): NewCaseRow {
+/** The case row as the write stage inserts it: its team is the route stage's decision. */
+export function caseRow(entry: RoutedCase, priority: Priority | undefined): NewCaseRow {
   const classification = entry.analyzed.classification;
   return {
     id: entry.id,
@@ -42,7 +49,7 @@ export function caseRow(entry: NewCase, team: string, priority: Priority | undef
     channel: entry.message.channel,
     subject: entry.message.subject,
     status: "new",
-    team,
+    team: entry.routing.team,
     follow_up_of_id: entry.followUpOf,
     category: confidentCategory(classification),
     severity: classification?.severity ?? null,

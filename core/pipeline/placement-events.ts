@@ -2,16 +2,14 @@ import type { Priority } from "../cases/priority";
 import type { ThreadMatch } from "../cases/thread-match";
 import type { EventRow } from "./case-rows";
 import type { MessageClassification } from "./message-analysis";
-import type { NewCase } from "./new-cases";
-import type { Placement } from "./placement";
+import type { RoutedCase } from "./new-cases";
+import type { Placement } from "./pipeline.types";
 
-/** The trail a placed message leaves: created → classified → prioritized → routed for a new case, then message_added. */
-export function events(
-  placement: Placement,
-  team: string,
-  opened: NewCase | undefined,
-  priority?: Priority,
-): EventRow[] {
+/**
+ * The trail a placed message leaves: created → classified → prioritized → routed for a new case (`opened`, with the
+ * route stage's decision), then message_added.
+ */
+export function events(placement: Placement, opened: RoutedCase | undefined, priority?: Priority): EventRow[] {
   const { caseId, actor, via } = placement;
   const messageAdded = {
     case_id: caseId,
@@ -36,6 +34,7 @@ export function events(
     };
     return [reopened, messageAdded];
   }
+  if (!opened) throw new Error(`message ${placement.id} opened case ${caseId}, which the batch did not route`);
   const created = {
     case_id: caseId,
     actor,
@@ -43,15 +42,15 @@ export function events(
     reason:
       via.action === "follow-up"
         ? `follow-up to a closed case (${via.match.rule} ${via.match.evidence}; cases.replyToClosed)`
-        : (opened?.openNote ?? "no open case matched the message"),
+        : (opened.openNote ?? "no open case matched the message"),
     data: JSON.stringify(via.action === "follow-up" ? { followUpOf: via.match.caseId } : {}),
   };
   const routed = {
     case_id: caseId,
     actor: "system",
     type: "routed",
-    reason: "default team (routing.defaultTeam)",
-    data: JSON.stringify({ team }),
+    reason: opened.routing.reason,
+    data: JSON.stringify({ team: opened.routing.team }),
   };
   return [created, ...classificationEvents(caseId, placement.analyzed.classification, priority), routed, messageAdded];
 }

@@ -1,25 +1,6 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
-import type { Continuation } from "../cases/continuation";
 import type { MessageRow } from "./case-rows";
-import type { AnalyzedMessage } from "./message-analysis";
-
-/** A message that will be stored, and the case it goes to. */
-export interface Placement {
-  id: string;
-  key: string;
-  /** As stored: personal data masked. */
-  message: CanonicalMessage;
-  analyzed: AnalyzedMessage;
-  /** The earlier message this one repeats word for word, when it joined that message's case for it. */
-  duplicateOf: string | null;
-  intakeItemId: string;
-  connectorId: string;
-  actor: string;
-  identityId: string;
-  caseId: string;
-  /** How the message found (or did not find) its case. */
-  via: Continuation;
-}
+import type { Placement } from "./pipeline.types";
 
 /** Mail written by machines about other mail: auto-replies, bounces, abuse reports. */
 export function isMachineMail(message: CanonicalMessage): boolean {

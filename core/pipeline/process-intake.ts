@@ -148,7 +148,7 @@ export function ingestSettings(
     return [[id, masker] as const];
   });
   return {
-    defaultTeam: config.routing.defaultTeam,
+    routing: config.routing,
     destinations: config.destinations,
     cases: config.cases,
     policies: connectors.ingestPolicies(),

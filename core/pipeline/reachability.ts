@@ -4,7 +4,7 @@ import { normalizeEmail } from "../../normalizers/identity-values";
 import type { SqlClient } from "../kernel/db/database";
 import { eventTable } from "./case-rows";
 import { insertRows } from "./insert-rows";
-import type { Placement } from "./placement";
+import type { Placement } from "./pipeline.types";
 
 /** A customer's opt-out (STOP) or opt-in (START) keyword, applied to the identity it came from. */
 export interface OptOut {

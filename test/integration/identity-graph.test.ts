@@ -19,7 +19,7 @@ import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 const config = identityConfigSchema.parse({});
 const settings: IngestSettings = {
-  defaultTeam: "support",
+  routing: { defaultTeam: "support" },
   destinations: [],
   cases: casesConfigSchema.parse({}),
   policies: new Map(),

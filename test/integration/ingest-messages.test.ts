@@ -15,7 +15,7 @@ import { bindConnectors } from "../../core/hub";
 describe("ingestMessages", () => {
   let database: Database;
   const settings: IngestSettings = {
-    defaultTeam: "support",
+    routing: { defaultTeam: "support" },
     destinations: [{ id: "crm" }],
     cases: casesConfigSchema.parse({}),
     policies: new Map(),
