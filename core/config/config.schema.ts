@@ -207,6 +207,7 @@ export type PlaintConfig = z.output<ReturnType<typeof plaintConfigSchema>>;
 export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeyConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
+export type RoutingConfig = z.output<typeof routingConfigSchema>;
 export type CasesConfig = z.output<typeof casesConfigSchema>;
 export type MatchingConfig = z.output<typeof matchingConfigSchema>;
 export type ClassificationConfig = z.output<typeof classificationConfigSchema>;

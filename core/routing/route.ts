@@ -1,8 +1,7 @@
-import type { PlaintConfig } from "../config/config.schema";
+import type { RoutingConfig } from "../config/config.schema";
 import type { Severity } from "../../normalizers/analysis/signals/index";
 
-/** `routing:` as the configuration validated it (core/config names no type for this section). */
-export type RoutingConfig = PlaintConfig["routing"];
+export type { RoutingConfig } from "../config/config.schema";
 
 /**
  * A case about to be opened, as routing sees it: what its first message was about and how urgent it is. Rules
