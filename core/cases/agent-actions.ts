@@ -1,6 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
 import { err, ok, type Result } from "../kernel/result";
+import {
+  closeAsMergedInto,
+  findCaseClassification,
+  insertSplitCase,
+  setAgentCategory,
+  touchCase,
+} from "../store/cases.store";
+import { saveAgentLabel } from "../store/classification.store";
+import { appendEvent, findJoinEvent } from "../store/events.store";
+import {
+  countInboundMessages,
+  findMessageToSplit,
+  findOpeningText,
+  moveCaseMessages,
+  moveMessage,
+} from "../store/messages.store";
 import { formatCaseNumber } from "./case-number";
 import { findCase, type CaseHead } from "./case-lookup";
 
@@ -26,16 +42,10 @@ export async function setCaseCategory(
 ): Promise<Result<{ caseId: string; previous: string | null }, ActionRefusal>> {
   const kase = await findCase(tx, caseRef, true);
   if (!kase) return refuse(404, "not_found", `no case ${caseRef}`);
-  const [model] = await tx.sql<{ classification: { category?: string; confidence?: number } | null }>(
-    `SELECT classification FROM cases WHERE id = $1::uuid`,
-    [kase.id],
-  );
-  await tx.sql(
-    `UPDATE cases SET category = $2, category_source = 'agent', triage = false, updated_at = now() WHERE id = $1::uuid`,
-    [kase.id, category],
-  );
-  const said = model?.classification?.category
-    ? `the model said ${model.classification.category} at ${(model.classification.confidence ?? 0).toFixed(2)}`
+  const model = await findCaseClassification(tx, kase.id);
+  await setAgentCategory(tx, kase.id, category);
+  const said = model?.category
+    ? `the model said ${model.category} at ${(model.confidence ?? 0).toFixed(2)}`
     : "the model gave no category";
   await addEvent(
     tx,
@@ -48,21 +58,8 @@ export async function setCaseCategory(
       to: category,
     },
   );
-  const [text] = await tx.sql<{ text: string | null }>(
-    `SELECT string_agg(concat_ws(E'\\n', subject, text), E'\\n' ORDER BY sent_at) AS text
-     FROM (SELECT subject, text, sent_at FROM messages
-           WHERE case_id = $1::uuid AND direction = 'in' ORDER BY sent_at LIMIT 3) first`,
-    [kase.id],
-  );
-  if (text?.text) {
-    await tx.sql(
-      `INSERT INTO classification_labels (id, text, label, source, case_id, actor)
-       VALUES (gen_random_uuid(), $1, $2, 'agent', $3::uuid, $4)
-       ON CONFLICT (case_id, source) DO UPDATE SET text = EXCLUDED.text, label = EXCLUDED.label,
-         actor = EXCLUDED.actor, created_at = now()`,
-      [text.text, category, kase.id, actor],
-    );
-  }
+  const text = await findOpeningText(tx, kase.id);
+  if (text) await saveAgentLabel(tx, { caseId: kase.id, text, category, actor });
   return ok({ caseId: kase.id, previous: kase.category });
 }
 
@@ -76,52 +73,27 @@ export async function splitMessage(
   messageId: string,
   actor: string,
 ): Promise<Result<{ caseId: string; number: number; from: string }, ActionRefusal>> {
-  const [message] = await tx.sql<{
-    caseId: string;
-    direction: string;
-    channel: string;
-    subject: string | null;
-    classification: { category?: string; severity?: string; triage?: boolean } | null;
-  }>(
-    `SELECT case_id::text AS "caseId", direction, channel, subject, classification FROM messages WHERE id = $1::uuid`,
-    [messageId],
-  );
+  const message = await findMessageToSplit(tx, messageId);
   if (!message) return refuse(404, "not_found", `no message ${messageId}`);
   if (message.direction !== "in") return refuse(409, "not_inbound", "only a customer's message can be split off");
   const from = (await findCase(tx, message.caseId, true)) as CaseHead;
-  const [count] = await tx.sql<{ inbound: number }>(
-    `SELECT count(*)::int AS inbound FROM messages WHERE case_id = $1::uuid AND direction = 'in'`,
-    [from.id],
-  );
-  if ((count?.inbound ?? 0) < 2)
+  if ((await countInboundMessages(tx, from.id)) < 2)
     return refuse(409, "only_message", `the message is the only one of ${formatCaseNumber(from.number)}`);
-  const [joined] = await tx.sql<{ reason: string | null; rule: string | null }>(
-    `SELECT reason, data->>'rule' AS rule FROM case_events
-     WHERE type = 'message_added' AND data->>'messageId' = $1
-     ORDER BY id DESC LIMIT 1`,
-    [messageId],
-  );
+  const joined = await findJoinEvent(tx, messageId);
   const category = message.classification && !message.classification.triage ? message.classification.category : null;
-  const [created] = await tx.sql<{ id: string; number: number }>(
-    `INSERT INTO cases (id, customer_id, status, subject, channel, category, severity, classification, category_source,
-       team, updated_at)
-     VALUES ($1::uuid, $2::uuid, 'new', $3, $4, $5, $6, $7::jsonb, $8, $9, now())
-     RETURNING id::text AS id, number`,
-    [
-      randomUUID(),
-      from.customerId,
-      message.subject,
-      message.channel,
-      category ?? null,
-      message.classification?.severity ?? null,
-      message.classification ? JSON.stringify(message.classification) : null,
-      category ? "model" : null,
-      from.team,
-    ],
-  );
-  if (!created) throw new Error("the split case was not created");
-  await tx.sql(`UPDATE messages SET case_id = $2::uuid WHERE id = $1::uuid`, [messageId, created.id]);
-  await tx.sql(`UPDATE cases SET updated_at = now() WHERE id = $1::uuid`, [from.id]);
+  const created = await insertSplitCase(tx, {
+    id: randomUUID(),
+    customerId: from.customerId,
+    subject: message.subject,
+    channel: message.channel,
+    category: category ?? null,
+    severity: message.classification?.severity ?? null,
+    classification: message.classification,
+    categorySource: category ? "model" : null,
+    team: from.team,
+  });
+  await moveMessage(tx, messageId, created.id);
+  await touchCase(tx, from.id);
   const data = {
     messageId,
     from: from.id,
@@ -163,17 +135,10 @@ export async function mergeCases(
   if (source.customerId !== target.customerId) {
     return refuse(409, "different_customers", "the cases belong to different customers; merge the customers first");
   }
-  const moved = await tx.sql<{ id: string }>(
-    `UPDATE messages SET case_id = $2::uuid WHERE case_id = $1::uuid RETURNING id::text AS id`,
-    [source.id, target.id],
-  );
-  await tx.sql(
-    `UPDATE cases SET merged_into_id = $2::uuid, status = 'closed', closed_at = now(), updated_at = now()
-     WHERE id = $1::uuid`,
-    [source.id, target.id],
-  );
-  await tx.sql(`UPDATE cases SET updated_at = now() WHERE id = $1::uuid`, [target.id]);
-  const data = { from: source.id, into: target.id, messageIds: moved.map((row) => row.id) };
+  const moved = await moveCaseMessages(tx, source.id, target.id);
+  await closeAsMergedInto(tx, source.id, target.id);
+  await touchCase(tx, target.id);
+  const data = { from: source.id, into: target.id, messageIds: moved };
   await addEvent(tx, source.id, actor, "case_merged", `merged into ${formatCaseNumber(target.number)} ${why}`, data);
   await addEvent(
     tx,
@@ -194,8 +159,5 @@ async function addEvent(
   reason: string,
   data: Record<string, unknown>,
 ): Promise<void> {
-  await tx.sql(
-    `INSERT INTO case_events (case_id, actor, type, reason, data) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)`,
-    [caseId, actor, type, reason, JSON.stringify(data)],
-  );
+  await appendEvent(tx, { caseId, actor, type, reason, data });
 }

@@ -1,28 +1,19 @@
 import { z } from "zod";
 import type { SqlClient } from "../kernel/db/database";
+import { findCaseHead, type CaseHead, type CaseKey } from "../store/cases.store";
 import { parseCaseNumber } from "./case-number";
 
-/** A case as the agent actions need it. */
-export interface CaseHead {
-  id: string;
-  number: number;
-  customerId: string;
-  status: string;
-  category: string | null;
-  team: string | null;
-  mergedIntoId: string | null;
+export type { CaseHead } from "../store/cases.store";
+
+/** The case a reference names: `C-<number>` or the number, else the uuid; null when it is neither. */
+export function parseCaseReference(reference: string): CaseKey | null {
+  const number = parseCaseNumber(reference);
+  if (number !== null) return { number };
+  return z.uuid().safeParse(reference).success ? { id: reference } : null;
 }
 
 /** A case by its uuid, `C-<number>` or number; null when there is none (or the id is neither). */
 export async function findCase(db: SqlClient, id: string, lock = false): Promise<CaseHead | null> {
-  const number = parseCaseNumber(id);
-  const isUuid = z.uuid().safeParse(id).success;
-  if (number === null && !isUuid) return null;
-  const [row] = await db.sql<CaseHead>(
-    `SELECT id::text AS id, number, customer_id::text AS "customerId", status, category, team,
-       merged_into_id::text AS "mergedIntoId"
-     FROM cases WHERE ${number !== null ? "number = $1::int" : "id = $1::uuid"} ${lock ? "FOR UPDATE" : ""}`,
-    [number ?? id],
-  );
-  return row ?? null;
+  const key = parseCaseReference(id);
+  return key ? findCaseHead(db, key, lock) : null;
 }

@@ -1,6 +1,7 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { MatchingConfig } from "../config/config.schema";
 import { textProfile } from "../../normalizers/analysis/similarity/similarity";
+import { findCaseNumbers } from "../store/cases.store";
 import { mergeCases } from "./agent-actions";
 import { chooseSimilarCase, findCandidateCases } from "./similar-cases";
 
@@ -24,11 +25,10 @@ export async function consolidateMergedCustomers(
     new Date(now.getTime() - matching.windowHours * 3_600_000),
   );
   const open = cases.filter((candidate) => candidate.status !== "resolved");
-  const created = await tx.sql<{ id: string; number: number }>(
-    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
-    [open.map((candidate) => candidate.caseId)],
+  const numberOf = await findCaseNumbers(
+    tx,
+    open.map((candidate) => candidate.caseId),
   );
-  const numberOf = new Map(created.map((row) => [row.id, row.number]));
   // Oldest first (case numbers follow creation): each case is compared with the older ones still standing.
   open.sort((a, b) => (numberOf.get(a.caseId) ?? 0) - (numberOf.get(b.caseId) ?? 0));
   const standing: typeof open = [];

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
+import { findIdentities, insertCustomers, insertIdentities, type IdentityKey } from "../store/customers.store";
 
-export interface IdentityKey {
-  kind: string;
-  value: string;
-}
+export type { IdentityKey } from "../store/customers.store";
 
 /**
  * The identities a message's sender can be recognised by, strongest first. The first one is the
@@ -41,21 +39,6 @@ export interface ResolvedSender {
   isNew?: boolean;
 }
 
-const selectIdentities = `
-  SELECT i.id::text AS "identityId", i.customer_id::text AS "customerId", i.kind, i.value
-  FROM identities i
-  JOIN unnest($1::text[], $2::text[]) AS wanted(kind, value) ON i.kind = wanted.kind AND i.value = wanted.value`;
-
-const insertCustomers = `
-  INSERT INTO customers (id, display_name, updated_at)
-  SELECT id, display_name, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, display_name)`;
-
-/** `$6` true: skip identities somebody already holds (weaker identities); false: a holder is an error (a race). */
-const insertIdentities = (skipHeld: boolean) => `
-  INSERT INTO identities (id, customer_id, kind, value, name)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
-  ${skipHeld ? "ON CONFLICT (kind, value) DO NOTHING" : ""}`;
-
 /**
  * Finds the customer behind each sender, creating customer and identity the first time, in a fixed number
  * of round trips whatever the number of senders. Weaker identities (the phone next to an email) are linked
@@ -73,10 +56,7 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
       primaries.set(identityText(primary), { key: primary, displayName: sender.displayName });
   }
   const wanted = [...primaries.values()].map(({ key }) => key);
-  const known = await db.sql<ResolvedSender & IdentityKey>(selectIdentities, [
-    wanted.map((key) => key.kind),
-    wanted.map((key) => key.value),
-  ]);
+  const known = await findIdentities(db, wanted);
   const resolved = new Map<string, ResolvedSender>(
     known.map((row) => [identityText(row), { identityId: row.identityId, customerId: row.customerId }]),
   );
@@ -90,11 +70,8 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
       customerId: randomUUID(),
       identityId: randomUUID(),
     }));
-    await db.sql(insertCustomers, [
-      created.map((entry) => entry.customerId),
-      created.map((entry) => entry.displayName),
-    ]);
-    await db.sql(insertIdentities(false), identityColumns(created));
+    await insertCustomers(db, created);
+    await insertIdentities(db, created, { skipHeld: false });
     for (const entry of created)
       resolved.set(entry.text, { identityId: entry.identityId, customerId: entry.customerId, isNew: true });
   }
@@ -108,20 +85,8 @@ export async function findOrCreateSenders(db: SqlClient, senders: SenderRequest[
       displayName: sender.displayName ?? null,
     })),
   );
-  if (weaker.length > 0) await db.sql(insertIdentities(true), identityColumns(weaker));
+  if (weaker.length > 0) await insertIdentities(db, weaker, { skipHeld: true });
   return results;
-}
-
-function identityColumns(
-  rows: { key: IdentityKey; identityId: string; customerId: string; displayName: string | null }[],
-): unknown[] {
-  return [
-    rows.map((row) => row.identityId),
-    rows.map((row) => row.customerId),
-    rows.map((row) => row.key.kind),
-    rows.map((row) => row.key.value),
-    rows.map((row) => row.displayName),
-  ];
 }
 
 function identityText(key: IdentityKey): string {

@@ -1,4 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
+import { countAgentCaseMerges, countJoinsByRule, countSplitsByRule } from "../store/events.store";
 
 /** How one rule that puts messages on existing cases fared with the agents. */
 export interface RuleQuality {
@@ -24,26 +25,14 @@ export interface MatchingQuality {
  * corpora says how the rules should do; this says how they do on the hub's own traffic.
  */
 export async function matchingQuality(db: SqlClient, since: Date): Promise<MatchingQuality> {
-  const joins = await db.sql<{ rule: string; count: number }>(
-    `SELECT data->>'rule' AS rule, count(*)::int AS count FROM case_events
-     WHERE type = 'message_added' AND data ? 'rule' AND created_at >= $1 GROUP BY 1`,
-    [since.toISOString()],
-  );
-  const splits = await db.sql<{ rule: string; count: number }>(
-    `SELECT coalesce(data->>'joinedBy', 'unknown') AS rule, count(*)::int AS count FROM case_events
-     WHERE type = 'message_split' AND created_at >= $1 GROUP BY 1`,
-    [since.toISOString()],
-  );
-  const [merges] = await db.sql<{ count: number }>(
-    `SELECT count(*)::int AS count FROM case_events
-     WHERE type = 'case_merged' AND actor LIKE 'apikey:%' AND data->>'into' = case_id::text AND created_at >= $1`,
-    [since.toISOString()],
-  );
+  const joins = await countJoinsByRule(db, since);
+  const splits = await countSplitsByRule(db, since);
+  const agentMerges = await countAgentCaseMerges(db, since);
   const splitBy = new Map(splits.map((row) => [row.rule, row.count]));
   const rules = [...new Set([...joins.map((row) => row.rule), ...splitBy.keys()])].sort().map((rule) => {
     const joined = joins.find((row) => row.rule === rule)?.count ?? 0;
     const splitOff = splitBy.get(rule) ?? 0;
     return { rule, joins: joined, splitOff, observedPrecision: joined > 0 ? 1 - splitOff / joined : null };
   });
-  return { since: since.toISOString(), rules, agentMerges: merges?.count ?? 0 };
+  return { since: since.toISOString(), rules, agentMerges };
 }

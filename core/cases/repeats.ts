@@ -1,4 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
+import { findFirstRepeats } from "../store/case-matching.store";
 
 /** An earlier inbound message with the same fingerprint from the same customer. */
 export interface EarlierRepeat {
@@ -25,17 +26,11 @@ export async function findEarlierRepeats(
 ): Promise<Map<string, EarlierRepeat>> {
   const found = new Map<string, EarlierRepeat>();
   if (wanted.length === 0) return found;
-  const rows = await db.sql<EarlierRepeat & { customerId: string; fingerprint: string }>(
-    `SELECT DISTINCT ON (i.customer_id, m.text_hash)
-       m.id::text AS "messageId", m.case_id::text AS "caseId", c.status, c.closed_at AS "closedAt",
-       m.sent_at AS "sentAt", m.subject, i.customer_id::text AS "customerId", m.text_hash AS fingerprint
-     FROM messages m
-     JOIN identities i ON i.id = m.identity_id
-     JOIN cases c ON c.id = m.case_id
-     WHERE m.text_hash = ANY($1::text[]) AND m.sent_at >= $2 AND m.direction = 'in'
-       AND i.customer_id = ANY($3::uuid[])
-     ORDER BY i.customer_id, m.text_hash, m.sent_at`,
-    [wanted.map((entry) => entry.fingerprint), since.toISOString(), [...new Set(wanted.map((e) => e.customerId))]],
+  const rows = await findFirstRepeats(
+    db,
+    wanted.map((entry) => entry.fingerprint),
+    [...new Set(wanted.map((e) => e.customerId))],
+    since,
   );
   for (const row of rows) {
     found.set(repeatKey(row.customerId, row.fingerprint), {

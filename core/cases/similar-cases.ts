@@ -1,4 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
+import { findCandidateCaseRows } from "../store/case-matching.store";
 import type { MatchingConfig } from "../config/config.schema";
 import {
   sameComplaintProfiles,
@@ -21,9 +22,6 @@ export interface CandidateCase {
   profiles: TextProfile[];
 }
 
-/** How many of a case's latest messages a new one is compared with. */
-const COMPARED_MESSAGES = 5;
-
 /**
  * Every case a batch's unplaced messages could join, in one query: each customer's cases still being worked and
  * active within the window, and the resolved cases the batch's chats last had (where a new topic starts a new case
@@ -36,19 +34,7 @@ export async function findCandidateCases(
   since: Date,
 ): Promise<CandidateCase[]> {
   if (customerIds.length === 0) return [];
-  const rows = await db.sql<Omit<CandidateCase, "profiles"> & { texts: string[] | null }>(
-    `SELECT c.id::text AS "caseId", c.customer_id::text AS "customerId", c.status, c.closed_at AS "closedAt",
-       c.channel, c.subject, coalesce(c.category, c.classification->>'category') AS category,
-       (SELECT array_agg(latest.text) FROM (
-          SELECT m.text FROM messages m
-          WHERE m.case_id = c.id AND m.direction = 'in' AND m.deleted_at IS NULL
-          ORDER BY m.sent_at DESC LIMIT ${COMPARED_MESSAGES}) latest) AS texts
-     FROM cases c
-     WHERE c.customer_id = ANY($1::uuid[]) AND c.merged_into_id IS NULL
-       AND ((c.status IN ('new', 'open', 'pending') AND c.updated_at >= $2) OR c.id = ANY($3::uuid[]))
-     ORDER BY c.updated_at DESC`,
-    [[...new Set(customerIds)], since.toISOString(), [...new Set(resolvedCaseIds)]],
-  );
+  const rows = await findCandidateCaseRows(db, customerIds, resolvedCaseIds, since);
   return rows.map((row) => ({
     caseId: row.caseId,
     customerId: row.customerId,

@@ -1,5 +1,12 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
+import {
+  findCaseOfParent,
+  findConversationCases,
+  findCustomerCaseByNumber,
+  listRecentEmailCases,
+  type CaseRow,
+} from "../store/case-matching.store";
 import { parseCaseNumber } from "./case-number";
 import { normalizeSubject } from "./subject";
 
@@ -56,11 +63,7 @@ export function placedSubjectKey(customerId: string, topic: string): string {
   return `subject\u0000${customerId}\u0000${topic}`;
 }
 
-export interface CaseRow {
-  caseId: string;
-  status: string;
-  closedAt: string | null;
-}
+export type { CaseRow } from "../store/case-matching.store";
 
 /**
  * The case a message's own thread hints point at, trying the rules in order of strength: a case tag (in the
@@ -94,17 +97,7 @@ export async function findActiveConversations(
 ): Promise<ActiveConversations> {
   const found: ActiveConversations = new Map();
   if (pairs.length === 0) return found;
-  const rows = await db.sql<CaseRow & { customerId: string; conversationId: string }>(
-    `SELECT DISTINCT ON (m.conversation_id, c.customer_id)
-       c.id::text AS "caseId", c.status, c.closed_at AS "closedAt",
-       c.customer_id::text AS "customerId", m.conversation_id AS "conversationId"
-     FROM unnest($1::text[], $2::uuid[]) AS wanted(conversation_id, customer_id)
-     JOIN messages m ON m.conversation_id = wanted.conversation_id
-     JOIN cases c ON c.id = m.case_id AND c.customer_id = wanted.customer_id
-     WHERE c.status IN ('new', 'open', 'pending', 'resolved')
-     ORDER BY m.conversation_id, c.customer_id, m.sent_at DESC`,
-    [pairs.map((pair) => pair.conversationId), pairs.map((pair) => pair.customerId)],
-  );
+  const rows = await findConversationCases(db, pairs);
   for (const row of rows) found.set(placedConversationKey(row.customerId, row.conversationId), row);
   return found;
 }
@@ -112,10 +105,7 @@ export async function findActiveConversations(
 async function matchCaseTag(db: SqlClient, message: CanonicalMessage, customerId: string) {
   const tagged = message.thread.caseTag ? parseCaseNumber(message.thread.caseTag) : null;
   if (tagged === null) return null;
-  const [found] = await db.sql<CaseRow>(
-    `SELECT id::text AS "caseId", status, closed_at AS "closedAt" FROM cases WHERE number = $1 AND customer_id = $2::uuid`,
-    [tagged, customerId],
-  );
+  const found = await findCustomerCaseByNumber(db, tagged, customerId);
   if (!found) return null;
   const source = message.thread.caseTagSource ?? "subject";
   return match(found, "case-tag", `${message.thread.caseTag ?? ""} (${source})`);
@@ -136,14 +126,13 @@ async function matchParent(db: SqlClient, message: CanonicalMessage, customerId:
     if (sibling && (anyCustomer || sameChat || sibling.customerId === customerId))
       return match({ ...sibling, closedAt: null }, "in-reply-to", parentId);
   }
-  const [parent] = await db.sql<CaseRow & { externalId: string }>(
-    `SELECT c.id::text AS "caseId", c.status, c.closed_at AS "closedAt", m.external_id AS "externalId"
-     FROM messages m JOIN cases c ON c.id = m.case_id
-     WHERE m.channel = $1 AND m.external_id = ANY($2::text[])
-       AND ($4 OR c.customer_id = $3::uuid OR m.conversation_id = $5)
-     ORDER BY m.sent_at DESC LIMIT 1`,
-    [message.channel, parents, customerId, anyCustomer, conversationId],
-  );
+  const parent = await findCaseOfParent(db, {
+    channel: message.channel,
+    externalIds: parents,
+    customerId,
+    anyCustomer,
+    conversationId,
+  });
   return parent ? match(parent, "in-reply-to", parent.externalId) : null;
 }
 
@@ -178,13 +167,7 @@ async function matchSubject(
   const sibling = placed.get(placedSubjectKey(customerId, topic));
   if (sibling) return match({ ...sibling, closedAt: null }, "subject", topic);
   const since = new Date(Date.parse(message.receivedAt) - windowHours * 3_600_000);
-  const recent = await db.sql<CaseRow & { subject: string | null }>(
-    `SELECT id::text AS "caseId", status, closed_at AS "closedAt", subject
-     FROM cases
-     WHERE customer_id = $1::uuid AND channel = 'email' AND status <> 'closed' AND updated_at >= $2
-     ORDER BY updated_at DESC LIMIT 50`,
-    [customerId, since.toISOString()],
-  );
+  const recent = await listRecentEmailCases(db, customerId, since);
   const found = recent.find((row) => normalizeSubject(row.subject) === topic);
   return found ? match(found, "subject", topic) : null;
 }

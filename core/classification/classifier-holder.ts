@@ -11,6 +11,7 @@ import {
   type ClassifierModel,
   type Taxonomy,
 } from "../../normalizers/analysis/classify/index";
+import { findNewestModel, insertModel, listLabelExamples } from "../store/classification.store";
 import { taxonomyOf } from "./taxonomy-of";
 
 /** Where the classifier in use came from, for the event trail and the API. */
@@ -46,10 +47,7 @@ export class ClassifierHolder {
   /** Uses the newest retrained model when it is not the one in use. A configured model file always wins. */
   async refresh(db: SqlClient): Promise<boolean> {
     if (this.modelFile) return false;
-    const [newest] = await db.sql<{ id: string; model: string }>(
-      `SELECT id::text AS id, model FROM classifier_models ORDER BY trained_at DESC LIMIT 1`,
-      [],
-    );
+    const newest = await findNewestModel(db);
     if (!newest || (this.source.kind === "retrained" && this.source.id === newest.id)) return false;
     const parsed = parseModel(newest.model);
     if (!parsed.ok) throw new Error(`classifier model ${newest.id} in the database is unreadable: ${parsed.error}`);
@@ -69,20 +67,17 @@ export class ClassifierHolder {
           "GET /v1/classification/labels instead",
       );
     }
-    const corrections = await db.sql<{ text: string; label: string }>(
-      `SELECT text, label FROM classification_labels ORDER BY created_at`,
-      [],
-    );
+    const corrections = await listLabelExamples(db);
     const examples = [...taxonomyExamples(this.taxonomy), ...corrections];
     const model = trainModel(examples);
-    const [stored] = await db.sql<{ id: string }>(
-      `INSERT INTO classifier_models (id, model, examples, labels, reason)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING id::text AS id`,
-      [serializeModel(model), examples.length, model.labels.length, reason],
-    );
-    if (!stored) throw new Error("the new classifier model was not stored");
-    this.use(model, stored.id);
-    return { id: stored.id, examples: examples.length, labels: model.labels.length };
+    const id = await insertModel(db, {
+      serialized: serializeModel(model),
+      examples: examples.length,
+      labels: model.labels.length,
+      reason,
+    });
+    this.use(model, id);
+    return { id, examples: examples.length, labels: model.labels.length };
   }
 
   private use(model: ClassifierModel, id: string): void {

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
 import { err, ok, type Result } from "../kernel/result";
 import { normalizeEmail, normalizePhone } from "../../normalizers/identity-values";
+import { findIdentity, insertIdentityIfFree, liveCustomers } from "../store/customers.store";
 import type { Evidence } from "./evidence";
 import type { IdentityConfig } from "./identity.schema";
-import { liveCustomers, type MergeProblem } from "./merge";
+import type { MergeProblem } from "./merge";
 import { agentMerge, pairRecords, settlePair, type Settlement } from "./proposals";
 
 /** Identity kinds (schema.prisma `Identity.kind`). A WhatsApp number is a `phone` identity. */
@@ -89,17 +90,10 @@ export async function addIdentity(
       mergedInto: live,
     });
 
-  const [inserted] = await tx.sql<{ id: string }>(
-    `INSERT INTO identities (id, customer_id, kind, value) VALUES ($1::uuid, $2::uuid, $3, $4)
-     ON CONFLICT (kind, value) DO NOTHING RETURNING id::text AS id`,
-    [randomUUID(), live, request.kind, value],
-  );
   const identity = { kind: request.kind, value };
-  if (inserted) return ok({ outcome: "added", identityId: inserted.id, ...identity });
-  const [held] = await tx.sql<{ id: string; customerId: string }>(
-    `SELECT id::text AS id, customer_id::text AS "customerId" FROM identities WHERE kind = $1 AND value = $2`,
-    [request.kind, value],
-  );
+  const inserted = await insertIdentityIfFree(tx, { identityId: randomUUID(), customerId: live, ...identity });
+  if (inserted) return ok({ outcome: "added", identityId: inserted, ...identity });
+  const held = await findIdentity(tx, identity);
   if (!held) throw new Error(`identity ${request.kind} ${value} neither inserted nor found`);
   if (held.customerId === live) return ok({ outcome: "already-held", identityId: held.id, ...identity });
 

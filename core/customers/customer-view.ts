@@ -1,5 +1,7 @@
 import { formatCaseNumber } from "../cases/case-number";
 import type { PrismaClient } from "../kernel/db/generated/client";
+import { listMergesOf } from "../store/customer-merges.store";
+import { findCustomerWithIdentitiesAndCases, findMergedIntoId } from "../store/customers.store";
 
 /** A merge as `GET /v1/customers/:id` shows it, from the customer's side. */
 export interface MergeView {
@@ -25,18 +27,9 @@ export interface MergeView {
  * identities and cases are the survivor's until a split. Null when there is no such customer.
  */
 export async function customerView(prisma: PrismaClient, id: string) {
-  const customer = await prisma.customer.findUnique({
-    where: { id },
-    include: {
-      identities: { orderBy: { createdAt: "asc" }, select: { id: true, kind: true, value: true, createdAt: true } },
-      cases: { orderBy: { number: "asc" }, select: { id: true, number: true, status: true } },
-    },
-  });
+  const customer = await findCustomerWithIdentitiesAndCases(prisma, id);
   if (!customer) return null;
-  const merges = await prisma.customerMerge.findMany({
-    where: { OR: [{ survivorId: id }, { mergedId: id }] },
-    orderBy: { createdAt: "asc" },
-  });
+  const merges = await listMergesOf(prisma, id);
   const views: MergeView[] = merges.map((merge) => ({
     id: merge.id,
     status: merge.status,
@@ -75,9 +68,9 @@ export async function customerView(prisma: PrismaClient, id: string) {
 async function chainEnd(prisma: PrismaClient, start: string): Promise<string> {
   let current = start;
   for (let hops = 0; hops < 64; hops++) {
-    const next = await prisma.customer.findUnique({ where: { id: current }, select: { mergedIntoId: true } });
-    if (!next?.mergedIntoId) return current;
-    current = next.mergedIntoId;
+    const next = await findMergedIntoId(prisma, current);
+    if (!next) return current;
+    current = next;
   }
   return current;
 }

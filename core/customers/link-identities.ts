@@ -1,5 +1,6 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
+import { findHoldersAndNames } from "../store/customers.store";
 import { evidenceCandidates, evidenceFor, type Candidate, type Evidence, type Holder } from "./evidence";
 import type { IdentityConfig } from "./identity.schema";
 import { pairRecords, settlePair, type Settlement } from "./proposals";
@@ -28,14 +29,6 @@ export interface LinkOutcome {
 
 /** The actor of merges and proposals the pipeline makes on evidence alone. */
 export const IDENTITY_GRAPH_ACTOR = "system";
-
-interface Found {
-  role: "holder" | "customer";
-  kind: string | null;
-  value: string | null;
-  customerId: string;
-  displayName: string | null;
-}
 
 /**
  * The pipeline's hook, inside the ingest transaction after the senders are resolved: finds evidence that a
@@ -118,15 +111,7 @@ async function lookUp(
   candidates: Candidate[][],
 ): Promise<{ holders: Map<string, Holder>; names: Map<string, string | null> }> {
   const keys = [...new Map(candidates.flat().map((candidate) => [keyText(candidate), candidate.key])).values()];
-  const rows = await tx.sql<Found>(
-    `SELECT 'holder' AS role, i.kind, i.value, c.id::text AS "customerId", c.display_name AS "displayName"
-     FROM identities i
-     JOIN unnest($1::text[], $2::text[]) AS wanted(kind, value) ON i.kind = wanted.kind AND i.value = wanted.value
-     JOIN customers c ON c.id = i.customer_id
-     UNION ALL
-     SELECT 'customer', NULL, NULL, c.id::text, c.display_name FROM customers c WHERE c.id = ANY($3::uuid[])`,
-    [keys.map((key) => key.kind), keys.map((key) => key.value), [...new Set(inputs.map((input) => input.customerId))]],
-  );
+  const rows = await findHoldersAndNames(tx, keys, [...new Set(inputs.map((input) => input.customerId))]);
   const holders = new Map<string, Holder>();
   const names = new Map<string, string | null>();
   for (const row of rows) {

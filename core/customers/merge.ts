@@ -1,13 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
 import { err, ok, type Result } from "../kernel/result";
+import { saveMerge } from "../store/customer-merges.store";
+import {
+  liveCustomers,
+  lockCustomers,
+  moveCustomerInto,
+  type LockedCustomer,
+  type MovedRows,
+} from "../store/customers.store";
+import { appendEventOnCustomersCases } from "../store/events.store";
 import { describeEvidence, type Evidence } from "./evidence";
 
 /** What a merge moved from the merged customer to the survivor: exactly what a split gives back. */
-export interface MergeMoved {
-  identityIds: string[];
-  caseIds: string[];
-}
+export type MergeMoved = MovedRows;
 
 /** A merge performed. */
 export interface MergeDone {
@@ -95,51 +101,16 @@ async function moveEverything(
   mergedId: string,
   request: MergeRequest,
 ): Promise<MergeDone> {
-  const [moved] = await tx.sql<MergeMoved>(
-    `WITH moved_identities AS (
-       UPDATE identities SET customer_id = $1::uuid WHERE customer_id = $2::uuid RETURNING id
-     ), moved_cases AS (
-       -- updated_at stays: it is the case's last activity (the subject-match window), and a merge is none.
-       UPDATE cases SET customer_id = $1::uuid WHERE customer_id = $2::uuid RETURNING id
-     ), gone AS (
-       UPDATE customers SET merged_into_id = $1::uuid, updated_at = now() WHERE id = $2::uuid RETURNING id
-     )
-     SELECT (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM moved_identities) AS "identityIds",
-            (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM moved_cases) AS "caseIds",
-            (SELECT count(*) FROM gone)::int AS gone`,
-    [survivorId, mergedId],
-  );
+  const moved = await moveCustomerInto(tx, survivorId, mergedId);
   const done: MergeDone = {
     mergeId: request.proposalId ?? randomUUID(),
     survivorId,
     mergedId,
     confidence: request.confidence,
     evidence: request.evidence,
-    moved: { identityIds: moved?.identityIds ?? [], caseIds: moved?.caseIds ?? [] },
+    moved,
   };
-  const values = [
-    done.mergeId,
-    survivorId,
-    mergedId,
-    done.confidence,
-    JSON.stringify(done.evidence),
-    JSON.stringify(done.moved),
-    request.actor,
-  ];
-  if (request.proposalId) {
-    await tx.sql(
-      `UPDATE customer_merges SET survivor_id = $2::uuid, merged_id = $3::uuid, status = 'merged', confidence = $4,
-         evidence = $5::jsonb, moved = $6::jsonb, actor = $7, decided_at = now()
-       WHERE id = $1::uuid`,
-      values,
-    );
-  } else {
-    await tx.sql(
-      `INSERT INTO customer_merges (id, survivor_id, merged_id, status, confidence, evidence, moved, actor, decided_at)
-       VALUES ($1::uuid, $2::uuid, $3::uuid, 'merged', $4, $5::jsonb, $6::jsonb, $7, now())`,
-      values,
-    );
-  }
+  await saveMerge(tx, { ...done, actor: request.actor }, Boolean(request.proposalId));
   await recordOnCases(tx, [survivorId], request.actor, "customer_merged", {
     reason: `customer ${mergedId} merged into ${survivorId}, ${describeEvidence(done.confidence, done.evidence)}`,
     data: { mergeId: done.mergeId, survivorId, mergedId, confidence: done.confidence, evidence: done.evidence },
@@ -156,29 +127,7 @@ export async function recordOnCases(
   type: "customer_merged" | "customer_split",
   event: { reason: string; data: Record<string, unknown>; movedCaseIds: string[] },
 ): Promise<void> {
-  await tx.sql(
-    `INSERT INTO case_events (case_id, actor, type, reason, data)
-     SELECT id, $2, $3, $4, $5::jsonb || jsonb_build_object('caseMoved', id = ANY($6::uuid[]))
-     FROM cases WHERE customer_id = ANY($1::uuid[])
-     ORDER BY created_at, id`,
-    [customerIds, actor, type, event.reason, JSON.stringify(event.data), event.movedCaseIds],
-  );
-}
-
-interface LockedCustomer {
-  id: string;
-  mergedIntoId: string | null;
-  createdAt: Date;
-}
-
-/** Locks customer rows in id order, the one order every merge and split uses, so two of them cannot deadlock. */
-export async function lockCustomers(tx: SqlClient, ids: string[]): Promise<LockedCustomer[]> {
-  const rows = await tx.sql<LockedCustomer>(
-    `SELECT id::text AS id, merged_into_id::text AS "mergedIntoId", created_at AS "createdAt"
-     FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-    [ids],
-  );
-  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  await appendEventOnCustomersCases(tx, customerIds, { actor, type, ...event });
 }
 
 /** The older customer first (ties by id, so the order is the same in every transaction). */
@@ -187,23 +136,4 @@ function olderFirst(rows: LockedCustomer[]): [LockedCustomer, LockedCustomer] {
   const xFirst =
     x.createdAt.getTime() < y.createdAt.getTime() || (x.createdAt.getTime() === y.createdAt.getTime() && x.id < y.id);
   return xFirst ? [x, y] : [y, x];
-}
-
-/**
- * The customer each id lives on in: itself, or the end of its `merged_into_id` chain. Ids of customers that do
- * not exist are missing from the map.
- */
-export async function liveCustomers(db: SqlClient, ids: string[]): Promise<Map<string, string>> {
-  const rows = await db.sql<{ start: string; live: string }>(
-    `WITH RECURSIVE chain(start, id, merged_into_id, depth) AS (
-       SELECT c.id, c.id, c.merged_into_id, 0 FROM customers c WHERE c.id = ANY($1::uuid[])
-       UNION ALL
-       SELECT chain.start, c.id, c.merged_into_id, chain.depth + 1
-       FROM chain JOIN customers c ON c.id = chain.merged_into_id
-       WHERE chain.depth < 64
-     )
-     SELECT start::text AS start, id::text AS live FROM chain WHERE merged_into_id IS NULL`,
-    [ids],
-  );
-  return new Map(rows.map((row) => [row.start, row.live]));
 }

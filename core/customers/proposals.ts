@@ -1,34 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
 import { err, ok, type Result } from "../kernel/result";
+import {
+  insertProposal,
+  lockPairRecord,
+  markProposalRejected,
+  pairRecords as storedPairRecords,
+  updateProposal,
+  type PairRecord as StoredPairRecord,
+} from "../store/customer-merges.store";
 import { combineConfidence, decideMerge, mergeEvidence, type Evidence } from "./evidence";
 import type { IdentityConfig } from "./identity.schema";
 import { mergeCustomers, type MergeDone, type MergeProblem } from "./merge";
 
 /** A recorded decision about a pair of customers that is not a merge in force. */
-export interface PairRecord {
-  id: string;
-  survivorId: string;
-  mergedId: string;
-  status: "proposed" | "rejected" | "split";
-  confidence: number;
-  evidence: Evidence[];
-}
-
-const selectColumns = `m.id::text AS id, m.survivor_id::text AS "survivorId", m.merged_id::text AS "mergedId",
-  m.status, m.confidence, m.evidence`;
+export type PairRecord = StoredPairRecord<Evidence>;
 
 /** Open proposals, rejections and splits of the given pairs (either direction), in one query. */
-export async function pairRecords(db: SqlClient, pairs: readonly (readonly [string, string])[]): Promise<PairRecord[]> {
-  if (pairs.length === 0) return [];
-  return db.sql<PairRecord>(
-    `SELECT ${selectColumns}
-     FROM customer_merges m
-     JOIN unnest($1::uuid[], $2::uuid[]) AS p(a, b)
-       ON (m.survivor_id = p.a AND m.merged_id = p.b) OR (m.survivor_id = p.b AND m.merged_id = p.a)
-     WHERE m.status IN ('proposed', 'rejected', 'split')`,
-    [pairs.map(([a]) => a), pairs.map(([, b]) => b)],
-  );
+export function pairRecords(db: SqlClient, pairs: readonly (readonly [string, string])[]): Promise<PairRecord[]> {
+  return storedPairRecords<Evidence>(db, pairs);
 }
 
 /** The records of one pair, out of {@link pairRecords}' answer. */
@@ -114,20 +104,9 @@ async function proposeMerge(
   evidence: Evidence[],
   actor: string,
 ): Promise<string> {
-  const [row] = await tx.sql<{ id: string }>(
-    `INSERT INTO customer_merges (id, survivor_id, merged_id, status, confidence, evidence, actor)
-     SELECT $1::uuid, s.id, m.id, 'proposed', $4, $5::jsonb, $6
-     FROM customers s, customers m
-     WHERE s.id IN ($2::uuid, $3::uuid) AND m.id IN ($2::uuid, $3::uuid) AND s.id <> m.id
-       AND (s.created_at, s.id) < (m.created_at, m.id)
-     ON CONFLICT (survivor_id, merged_id, status) WHERE status IN ('proposed', 'merged') DO UPDATE SET
-       evidence = customer_merges.evidence || EXCLUDED.evidence,
-       confidence = 1 - (1 - customer_merges.confidence) * (1 - EXCLUDED.confidence)
-     RETURNING id::text AS id`,
-    [randomUUID(), a, b, confidence, JSON.stringify(evidence), actor],
-  );
-  if (!row) throw new Error(`cannot propose merging ${a} and ${b}: a customer is missing`);
-  return row.id;
+  const id = await insertProposal(tx, { id: randomUUID(), customerIds: [a, b], confidence, evidence, actor });
+  if (!id) throw new Error(`cannot propose merging ${a} and ${b}: a customer is missing`);
+  return id;
 }
 
 async function strengthenProposal(
@@ -136,20 +115,13 @@ async function strengthenProposal(
   confidence: number,
   evidence: Evidence[],
 ): Promise<string> {
-  await tx.sql(`UPDATE customer_merges SET confidence = $2, evidence = $3::jsonb WHERE id = $1::uuid`, [
-    id,
-    confidence,
-    JSON.stringify(evidence),
-  ]);
+  await updateProposal(tx, id, confidence, evidence);
   return id;
 }
 
 /** A proposal, locked for deciding it. */
-async function lockMergeRow(tx: SqlClient, mergeId: string): Promise<Result<PairRecord, MergeProblem>> {
-  const [row] = await tx.sql<PairRecord>(
-    `SELECT ${selectColumns} FROM customer_merges m WHERE m.id = $1::uuid FOR UPDATE`,
-    [mergeId],
-  );
+async function lockProposal(tx: SqlClient, mergeId: string): Promise<Result<PairRecord, MergeProblem>> {
+  const row = await lockPairRecord<Evidence>(tx, mergeId);
   if (!row) return err({ code: "not_found", message: `no customer merge ${mergeId}` });
   if (row.status !== "proposed")
     return err({ code: "not_proposed", message: `merge ${mergeId} is ${row.status}, not an open proposal`, mergeId });
@@ -162,7 +134,7 @@ export async function acceptProposal(
   mergeId: string,
   actor: string,
 ): Promise<Result<MergeDone, MergeProblem>> {
-  const proposal = await lockMergeRow(tx, mergeId);
+  const proposal = await lockProposal(tx, mergeId);
   if (!proposal.ok) return proposal;
   const { survivorId, mergedId, confidence, evidence } = proposal.value;
   return mergeCustomers(tx, { survivorId, mergedId, confidence, evidence, actor, proposalId: mergeId });
@@ -174,12 +146,9 @@ export async function rejectProposal(
   mergeId: string,
   actor: string,
 ): Promise<Result<PairRecord, MergeProblem>> {
-  const proposal = await lockMergeRow(tx, mergeId);
+  const proposal = await lockProposal(tx, mergeId);
   if (!proposal.ok) return proposal;
-  await tx.sql(`UPDATE customer_merges SET status = 'rejected', actor = $2, decided_at = now() WHERE id = $1::uuid`, [
-    mergeId,
-    actor,
-  ]);
+  await markProposalRejected(tx, mergeId, actor);
   return ok({ ...proposal.value, status: "rejected" });
 }
 

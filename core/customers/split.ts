@@ -1,6 +1,8 @@
 import type { SqlClient } from "../kernel/db/database";
 import { err, ok, type Result } from "../kernel/result";
-import { lockCustomers, recordOnCases, type MergeMoved, type MergeProblem } from "./merge";
+import { findMergeOf, lockMergeToSplit, markMergeSplit, type MergeRow } from "../store/customer-merges.store";
+import { lockCustomers, restoreCustomer } from "../store/customers.store";
+import { recordOnCases, type MergeMoved, type MergeProblem } from "./merge";
 
 /** What a split gave back to the merged customer. */
 export interface SplitDone {
@@ -9,14 +11,6 @@ export interface SplitDone {
   mergedId: string;
   /** The moved identities and cases that were still with the survivor, now back with the merged customer. */
   restored: MergeMoved;
-}
-
-interface MergeRow {
-  id: string;
-  survivorId: string;
-  mergedId: string;
-  status: string;
-  moved: Partial<MergeMoved>;
 }
 
 /**
@@ -33,11 +27,7 @@ export async function splitMerge(
   mergeId: string,
   actor: string,
 ): Promise<Result<SplitDone, MergeProblem>> {
-  const [merge] = await tx.sql<MergeRow>(
-    `SELECT id::text AS id, survivor_id::text AS "survivorId", merged_id::text AS "mergedId", status, moved
-     FROM customer_merges WHERE id = $1::uuid FOR UPDATE`,
-    [mergeId],
-  );
+  const merge = await lockMergeToSplit(tx, mergeId);
   if (!merge) return err({ code: "not_found", message: `no customer merge ${mergeId}` });
   if (merge.status === "split")
     return err({ code: "already_split", message: `merge ${mergeId} was split already`, mergeId });
@@ -52,14 +42,11 @@ export async function splitMerge(
   const survivor = locked.find((row) => row.id === merge.survivorId);
   const merged = locked.find((row) => row.id === merge.mergedId);
   if (survivor?.mergedIntoId) {
-    const [later] = await tx.sql<{ id: string }>(
-      `SELECT id::text AS id FROM customer_merges WHERE merged_id = $1::uuid AND status = 'merged' LIMIT 1`,
-      [survivor.id],
-    );
+    const later = await findMergeOf(tx, survivor.id);
     return err({
       code: "survivor_merged_since",
-      message: `customer ${survivor.id} was merged into ${survivor.mergedIntoId} since; split merge ${later?.id ?? "?"} first`,
-      mergeId: later?.id ?? mergeId,
+      message: `customer ${survivor.id} was merged into ${survivor.mergedIntoId} since; split merge ${later ?? "?"} first`,
+      mergeId: later ?? mergeId,
     });
   }
   if (!survivor || merged?.mergedIntoId !== survivor.id)
@@ -80,25 +67,7 @@ export async function splitMerge(
 }
 
 async function restore(tx: SqlClient, merge: MergeRow, actor: string): Promise<MergeMoved> {
-  const [restored] = await tx.sql<MergeMoved>(
-    `WITH back_identities AS (
-       UPDATE identities SET customer_id = $2::uuid WHERE id = ANY($3::uuid[]) AND customer_id = $1::uuid RETURNING id
-     ), back_cases AS (
-       UPDATE cases SET customer_id = $2::uuid WHERE id = ANY($4::uuid[]) AND customer_id = $1::uuid RETURNING id
-     ), separate AS (
-       UPDATE customers SET merged_into_id = NULL, updated_at = now() WHERE id = $2::uuid RETURNING id
-     )
-     SELECT (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM back_identities) AS "identityIds",
-            (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') FROM back_cases) AS "caseIds",
-            (SELECT count(*) FROM separate)::int AS separated`,
-    [merge.survivorId, merge.mergedId, merge.moved.identityIds ?? [], merge.moved.caseIds ?? []],
-  );
-  const result = { identityIds: restored?.identityIds ?? [], caseIds: restored?.caseIds ?? [] };
-  await tx.sql(
-    `UPDATE customer_merges SET status = 'split', split_at = now(),
-       moved = moved || jsonb_build_object('restored', $2::jsonb, 'splitBy', $3::text)
-     WHERE id = $1::uuid`,
-    [merge.id, JSON.stringify(result), actor],
-  );
-  return result;
+  const restored = await restoreCustomer(tx, merge.survivorId, merge.mergedId, merge.moved);
+  await markMergeSplit(tx, merge.id, restored, actor);
+  return restored;
 }

@@ -7,6 +7,7 @@ import type { ClassificationConfig } from "../config/config.schema";
 import { mergeCases, setCaseCategory, splitMessage, type ActionRefusal } from "../cases/agent-actions";
 import { matchingQuality } from "../cases/matching-quality";
 import { RetrainRefusedError, type ClassifierHolder } from "../classification/classifier-holder";
+import { countLabelsSinceLastModel, listLabels } from "../store/classification.store";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";
 import { asyncRoute } from "./route-helpers";
@@ -104,10 +105,7 @@ export function caseActionsRouter(deps: CaseActionDependencies): Router {
     "/v1/classification/labels",
     requireRole("viewer"),
     asyncRoute(async (_req, res) => {
-      const labels = await database.sql<{ text: string; label: string; source: string; createdAt: Date }>(
-        `SELECT text, label, source, created_at AS "createdAt" FROM classification_labels ORDER BY created_at`,
-        [],
-      );
+      const labels = await listLabels(database);
       res.type("application/x-ndjson");
       res.send(
         labels
@@ -143,15 +141,11 @@ export function caseActionsRouter(deps: CaseActionDependencies): Router {
 async function retrainIfDue(deps: CaseActionDependencies): Promise<"retrained" | "not-due" | "failed"> {
   const every = deps.classification.retrainAfterCorrections;
   if (every === 0 || deps.classifiers.modelFile) return "not-due";
-  const [pending] = await deps.database.sql<{ count: number }>(
-    `SELECT count(*)::int AS count FROM classification_labels
-     WHERE created_at > coalesce((SELECT max(trained_at) FROM classifier_models), 'epoch'::timestamptz)`,
-    [],
-  );
-  if ((pending?.count ?? 0) < every) return "not-due";
+  const pending = await countLabelsSinceLastModel(deps.database);
+  if (pending < every) return "not-due";
   try {
     await deps.database.transaction((tx) =>
-      deps.classifiers.retrain(tx, `${pending?.count ?? 0} new corrections (classification.retrainAfterCorrections)`),
+      deps.classifiers.retrain(tx, `${pending} new corrections (classification.retrainAfterCorrections)`),
     );
     return "retrained";
   } catch (error) {

@@ -1,13 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { Router, json } from "express";
 import { z } from "zod";
-import { parseCaseNumber } from "../cases/case-number";
+import { parseCaseReference } from "../cases/case-lookup";
 import type { Database } from "../kernel/db/database";
 import { outboxKey } from "../pipeline/idempotency-key";
+import { findCaseChannel } from "../store/cases.store";
+import { appendEvent } from "../store/events.store";
+import { findMessageIdByIdempotencyKey, insertReply } from "../store/messages.store";
+import { insertOutboxItem } from "../store/outbox.store";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";
 import { asyncRoute } from "./route-helpers";
 import type { MessageAnalyzer } from "../pipeline/message-analysis";
+
+/** The zero uuid: names no case. */
+const NO_CASE = "00000000-0000-0000-0000-000000000000";
 
 const replySchema = z.strictObject({
   text: z.string().trim().min(1, "write the reply's text"),
@@ -40,16 +47,8 @@ export function caseMessagesRouter(
         return sendError(res, 400, { error: "invalid_body", message: "invalid reply", problems });
       }
       const id = String(req.params["id"]);
-      const number = parseCaseNumber(id);
-      const kase = await database.prisma.case.findFirst({
-        where:
-          number !== null
-            ? { number }
-            : z.uuid().safeParse(id).success
-              ? { id }
-              : { id: "00000000-0000-0000-0000-000000000000" },
-        select: { id: true, channel: true },
-      });
+      // An id that is neither a number nor a uuid is looked up as the zero uuid, which names no case.
+      const kase = await findCaseChannel(database.prisma, parseCaseReference(id) ?? { id: NO_CASE });
       if (!kase) return sendError(res, 404, { error: "not_found", message: `no case ${id}` });
       if (!replyChannels.has(kase.channel)) {
         return sendError(res, 409, {
@@ -61,45 +60,36 @@ export function caseMessagesRouter(
       const caller = res.locals["caller"] as ApiCaller;
       const requestKey = req.header("idempotency-key");
       const idempotencyKey = `out:${kase.id}:${requestKey ?? randomUUID()}`;
-      const existing = await database.prisma.message.findUnique({ where: { idempotencyKey }, select: { id: true } });
-      if (existing) return void res.status(200).json({ status: "duplicate", messageId: existing.id });
+      const existing = await findMessageIdByIdempotencyKey(database.prisma, idempotencyKey);
+      if (existing) return void res.status(200).json({ status: "duplicate", messageId: existing });
 
       const destination = `reply:${kase.channel}`;
       const { text, findings } = analyzer.redactText(parsed.data.text);
-      const messageId = await database.prisma.$transaction(async (tx) => {
-        const message = await tx.message.create({
-          data: {
-            idempotencyKey,
-            direction: "out",
-            channel: kase.channel,
-            caseId: kase.id,
-            text,
-            fullText: text,
-            redactions: findings.map((finding) => ({ ...finding })),
-            flags: { automatic: parsed.data.automatic },
-            automatic: parsed.data.automatic,
-            sentAt: new Date(),
-          },
-          select: { id: true },
+      const automatic = parsed.data.automatic;
+      const messageId = await database.transaction(async (tx) => {
+        const replyId = await insertReply(tx, {
+          idempotencyKey,
+          caseId: kase.id,
+          channel: kase.channel,
+          text,
+          redactions: findings.map((finding) => ({ ...finding })),
+          automatic,
+          sentAt: new Date(),
         });
-        await tx.outboxItem.create({
-          data: {
-            destination,
-            caseId: kase.id,
-            payload: { event: "reply", caseId: kase.id, messageId: message.id, automatic: parsed.data.automatic },
-            idempotencyKey: outboxKey(destination, "reply", message.id),
-          },
+        await insertOutboxItem(tx, {
+          destination,
+          caseId: kase.id,
+          payload: { event: "reply", caseId: kase.id, messageId: replyId, automatic },
+          idempotencyKey: outboxKey(destination, "reply", replyId),
         });
-        await tx.caseEvent.create({
-          data: {
-            caseId: kase.id,
-            actor: `apikey:${caller.name}`,
-            type: "reply_queued",
-            reason: parsed.data.automatic ? "automatic reply" : "agent reply",
-            data: { messageId: message.id, channel: kase.channel },
-          },
+        await appendEvent(tx, {
+          caseId: kase.id,
+          actor: `apikey:${caller.name}`,
+          type: "reply_queued",
+          reason: automatic ? "automatic reply" : "agent reply",
+          data: { messageId: replyId, channel: kase.channel },
         });
-        return message.id;
+        return replyId;
       });
       res.status(202).json({ status: "queued", messageId });
     }),

@@ -1,8 +1,10 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
+import { parseCaseReference } from "../cases/case-lookup";
 import { caseStatuses } from "../cases/case-status";
-import { formatCaseNumber, parseCaseNumber } from "../cases/case-number";
-import type { Prisma, PrismaClient } from "../kernel/db/generated/client";
+import { formatCaseNumber } from "../cases/case-number";
+import type { PrismaClient } from "../kernel/db/generated/client";
+import { findCaseWithTrail, listCases } from "../store/cases.store";
 import { sendError } from "./http-errors";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { asyncRoute, parseQuery } from "./route-helpers";
@@ -28,16 +30,16 @@ export function casesRouter(prisma: PrismaClient, requireRole: ReturnType<typeof
     asyncRoute(async (req, res) => {
       const query = parseQuery(listQuerySchema, req, res);
       if (!query) return;
-      const where: Prisma.CaseWhereInput = {
-        ...(query.status && { status: query.status }),
-        ...(query.category && { category: query.category }),
-        ...(query.team && { team: query.team }),
-        ...(query.assignee && { assignee: query.assignee }),
-        ...(query.customer && { customerId: query.customer }),
+      const rows = await listCases(prisma, {
+        status: query.status,
+        category: query.category,
+        team: query.team,
+        assignee: query.assignee,
+        customerId: query.customer,
         // Newest first; the cursor is the last case number seen, which is stable under concurrent inserts.
-        ...(query.cursor && { number: { lt: Number(query.cursor) } }),
-      };
-      const rows = await prisma.case.findMany({ where, orderBy: { number: "desc" }, take: query.limit + 1 });
+        beforeNumber: query.cursor ? Number(query.cursor) : undefined,
+        take: query.limit + 1,
+      });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       res.json({
@@ -52,17 +54,8 @@ export function casesRouter(prisma: PrismaClient, requireRole: ReturnType<typeof
     requireRole("viewer"),
     asyncRoute(async (req, res) => {
       const id = String(req.params["id"]);
-      const number = parseCaseNumber(id);
-      const where = number !== null ? { number } : z.uuid().safeParse(id).success ? { id } : null;
-      const found = where
-        ? await prisma.case.findUnique({
-            where,
-            include: {
-              messages: { orderBy: { sentAt: "asc" }, include: { identity: { select: { kind: true, value: true } } } },
-              events: { orderBy: { id: "asc" } },
-            },
-          })
-        : null;
+      const key = parseCaseReference(id);
+      const found = key ? await findCaseWithTrail(prisma, key) : null;
       if (!found) return sendError(res, 404, { error: "not_found", message: `no case ${id}` });
       const { messages, events, ...kase } = found;
       res.json({

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { PrismaClient } from "../kernel/db/generated/client";
-import { resetForReplay } from "../intake/intake-log";
+import { listIntakeItems, resetForReplay } from "../store/intake.store";
 import type { JobQueue } from "../queue/job-queue";
 import type { createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";
@@ -34,18 +34,11 @@ export function intakeRouter(
     asyncRoute(async (req, res) => {
       const query = parseQuery(listQuerySchema, req, res);
       if (!query) return;
-      const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-      const rows = await prisma.intakeItem.findMany({
-        where: {
-          ...(query.status && { status: query.status }),
-          ...(query.connector && { connectorId: query.connector }),
-          ...(cursor && {
-            OR: [{ receivedAt: { lt: cursor.receivedAt } }, { receivedAt: cursor.receivedAt, id: { lt: cursor.id } }],
-          }),
-        },
-        orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+      const rows = await listIntakeItems(prisma, {
+        status: query.status,
+        connectorId: query.connector,
+        after: query.cursor ? decodeCursor(query.cursor) : null,
         take: query.limit + 1,
-        omit: { rawBody: true },
       });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);

@@ -1,17 +1,11 @@
-import { recordIntake, type IntakeWriter, type NewIntakeItem, type RecordedIntake } from "./intake-log";
-
-const insertMany = `
-  INSERT INTO intake_items (id, connector_id, channel, external_id, raw_body, meta, received_at, status, error)
-  SELECT gen_random_uuid(), *
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::text[], $8::text[])
-  ON CONFLICT (connector_id, external_id) DO NOTHING
-  RETURNING id::text AS id, connector_id AS "connectorId", external_id AS "externalId"`;
-
-const selectMany = `
-  SELECT i.id::text AS id, i.status, i.connector_id AS "connectorId", i.external_id AS "externalId"
-  FROM intake_items i
-  JOIN unnest($1::text[], $2::text[]) AS wanted(connector_id, external_id)
-    ON i.connector_id = wanted.connector_id AND i.external_id = wanted.external_id`;
+import {
+  findIntakeItems,
+  insertIntakeItems,
+  recordIntake,
+  type IntakeWriter,
+  type NewIntakeItem,
+  type RecordedIntake,
+} from "../store/intake.store";
 
 interface Waiting {
   item: NewIntakeItem;
@@ -62,24 +56,10 @@ export class IntakeBatchWriter {
 
   private async write(batch: Waiting[]): Promise<void> {
     const items = batch.map((entry) => entry.item);
-    const inserted = await this.db.sql<{ id: string; connectorId: string; externalId: string }>(insertMany, [
-      items.map((item) => item.connectorId),
-      items.map((item) => item.channel),
-      items.map((item) => item.externalId),
-      items.map((item) => item.rawBody),
-      items.map((item) => JSON.stringify(item.meta ?? {})),
-      items.map((item) => item.receivedAt),
-      items.map((item) => item.status ?? "received"),
-      items.map((item) => item.error ?? null),
-    ]);
+    const inserted = await insertIntakeItems(this.db, items);
     const created = new Map(inserted.map((row) => [itemKey(row), row.id]));
     const redelivered = items.filter((item) => !created.has(itemKey(item)));
-    const existing = redelivered.length
-      ? await this.db.sql<{ id: string; status: RecordedIntake["status"]; connectorId: string; externalId: string }>(
-          selectMany,
-          [redelivered.map((item) => item.connectorId), redelivered.map((item) => item.externalId)],
-        )
-      : [];
+    const existing = redelivered.length ? await findIntakeItems(this.db, redelivered) : [];
     const found = new Map(existing.map((row) => [itemKey(row), row]));
     // The same item twice in one batch: the first is the one written, the second a redelivery of it.
     const claimed = new Set<string>();

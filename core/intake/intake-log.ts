@@ -1,102 +1,15 @@
-import type { Database } from "../kernel/db/database";
-import type { PrismaClient } from "../kernel/db/generated/client";
-
-export type IntakeStatus = "received" | "processing" | "processed" | "rejected" | "failed" | "ignored";
-
-export interface NewIntakeItem {
-  connectorId: string;
-  channel: string;
-  externalId: string;
-  rawBody: string;
-  meta?: Record<string, unknown>;
-  receivedAt: Date;
-  status?: Extract<IntakeStatus, "received" | "rejected">;
-  error?: string;
-}
-
-export interface RecordedIntake {
-  id: string;
-  /** False when the channel redelivered an item the log already had. */
-  created: boolean;
-  status: IntakeStatus;
-}
-
-/** The part of the database the HTTP edge writes through. */
-export type IntakeWriter = Pick<Database, "sql">;
-
-const insertIntake = `
-  INSERT INTO intake_items (id, connector_id, channel, external_id, raw_body, meta, received_at, status, error)
-  VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::jsonb, $6, $7, $8)
-  ON CONFLICT (connector_id, external_id) DO NOTHING
-  RETURNING id::text AS id`;
-
-const selectIntake = `SELECT id::text AS id, status FROM intake_items WHERE connector_id = $1 AND external_id = $2`;
-
 /**
- * Writes a raw inbound item durably, once. A redelivery (same connector and external id) returns the
- * existing row instead of a new one: the unique index decides, so concurrent redeliveries cannot race.
- * Plain SQL because this runs once per HTTP request and Prisma's per-query cost would dominate it.
+ * The intake log's queries live in `core/store/intake.store.ts`. They are re-exported here for the callers that
+ * still import them from this path (the hub's stranded-intake sweep, `plaint replay`, the pipeline, the IMAP
+ * intake) until those move to the store themselves.
  */
-export async function recordIntake(db: IntakeWriter, item: NewIntakeItem): Promise<RecordedIntake> {
-  const status = item.status ?? "received";
-  const inserted = await db.sql<{ id: string }>(insertIntake, [
-    item.connectorId,
-    item.channel,
-    item.externalId,
-    item.rawBody,
-    JSON.stringify(item.meta ?? {}),
-    item.receivedAt,
-    status,
-    item.error ?? null,
-  ]);
-  const row = inserted[0];
-  if (row) return { id: row.id, created: true, status };
-  const [existing] = await db.sql<{ id: string; status: IntakeStatus }>(selectIntake, [
-    item.connectorId,
-    item.externalId,
-  ]);
-  if (!existing) throw new Error("intake item vanished between its insert and its read");
-  return { id: existing.id, created: false, status: existing.status };
-}
-
-/** Marks an item failed for good (bad input, or retries exhausted); `plaint replay` can re-run it. */
-export async function markIntakeFailed(prisma: PrismaClient, id: string, reason: string): Promise<void> {
-  await prisma.intakeItem.update({ where: { id }, data: { status: "failed", error: reason } });
-}
-
-/** Puts items back to `received` for another run; returns the ids to enqueue. */
-export async function resetForReplay(
-  prisma: PrismaClient,
-  where: { ids?: string[]; failedOnly: boolean; since?: Date },
-): Promise<string[]> {
-  const rows = await prisma.intakeItem.findMany({
-    where: {
-      ...(where.ids ? { id: { in: where.ids } } : {}),
-      status: {
-        in: where.failedOnly ? ["failed", "rejected"] : ["failed", "rejected", "received", "processing", "processed"],
-      },
-      ...(where.since ? { receivedAt: { gte: where.since } } : {}),
-    },
-    select: { id: true },
-    orderBy: { receivedAt: "asc" },
-  });
-  const ids = rows.map((row) => row.id);
-  if (ids.length > 0) {
-    await prisma.intakeItem.updateMany({ where: { id: { in: ids } }, data: { status: "received", error: null } });
-  }
-  return ids;
-}
-
-/**
- * Items accepted but not finished, older than `olderThanMs`: the process that took them in died between
- * writing the log and enqueueing, or a worker died mid-job. Re-enqueueing them is what makes "nothing lost" hold.
- */
-export async function findStrandedIntake(prisma: PrismaClient, olderThanMs: number, limit = 500): Promise<string[]> {
-  const rows = await prisma.intakeItem.findMany({
-    where: { status: { in: ["received", "processing"] }, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
-    select: { id: true },
-    orderBy: { receivedAt: "asc" },
-    take: limit,
-  });
-  return rows.map((row) => row.id);
-}
+export {
+  findStrandedIntake,
+  markIntakeFailed,
+  recordIntake,
+  resetForReplay,
+  type IntakeStatus,
+  type IntakeWriter,
+  type NewIntakeItem,
+  type RecordedIntake,
+} from "../store/intake.store";

@@ -2,14 +2,9 @@ import type { Database } from "../kernel/db/database";
 import { describeError, PermanentError, TransientError } from "../kernel/errors";
 import type { Logger } from "../kernel/logger";
 import { backoffDelay } from "../queue/backoff";
+import { claimDueOutbox, markOutboxDone, recordOutboxFailure, type OutboxRow } from "../store/outbox.store";
 
-export interface OutboxRow {
-  id: string;
-  destination: string;
-  caseId: string | null;
-  payload: Record<string, unknown>;
-  attempts: number;
-}
+export type { OutboxRow } from "../store/outbox.store";
 
 /** Performs one kind of side effect; throws PermanentError to stop retries, anything else to retry. */
 export type OutboxHandler = (row: OutboxRow) => Promise<void>;
@@ -71,16 +66,11 @@ export class OutboxDispatcher {
   }
 
   private claim(limit: number): Promise<OutboxRow[]> {
-    return this.options.database.sql<OutboxRow>(
-      `UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-              next_attempt_at = now() + ($3::int * interval '1 millisecond')
-       WHERE id IN (
-         SELECT id FROM outbox
-         WHERE status IN ('pending', 'sending') AND next_attempt_at <= now() AND destination = ANY($1::text[])
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING id::text AS id, destination, case_id::text AS "caseId", payload, attempts`,
-      [Object.keys(this.options.handlers), limit, this.options.leaseMs ?? 300_000],
-    );
+    return claimDueOutbox(this.options.database, {
+      destinations: Object.keys(this.options.handlers),
+      limit,
+      leaseMs: this.options.leaseMs ?? 300_000,
+    });
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
@@ -88,10 +78,7 @@ export class OutboxDispatcher {
     try {
       if (!handler) throw new PermanentError(`no handler for ${row.destination}`);
       await handler(row);
-      await this.options.database.sql(
-        `UPDATE outbox SET status = 'done', done_at = now(), last_error = NULL WHERE id = $1::uuid`,
-        [row.id],
-      );
+      await markOutboxDone(this.options.database, row.id);
     } catch (error) {
       const reason = describeError(error);
       const final = error instanceof PermanentError || row.attempts >= (this.options.maxAttempts ?? 8);
@@ -102,10 +89,12 @@ export class OutboxDispatcher {
       // A vendor that said how long to wait (Retry-After) is waited for at least that long.
       const retryAfterMs = error instanceof TransientError ? (error.retryAfterSeconds ?? 0) * 1000 : 0;
       const delay = Math.max(backoffDelay(this.options.backoffMs ?? 5_000, row.attempts), retryAfterMs);
-      await this.options.database.sql(
-        `UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = now() + ($4::int * interval '1 millisecond') WHERE id = $1::uuid`,
-        [row.id, final ? "failed" : "pending", reason, delay],
-      );
+      await recordOutboxFailure(this.options.database, {
+        id: row.id,
+        status: final ? "failed" : "pending",
+        error: reason,
+        delayMs: delay,
+      });
     }
   }
 }

@@ -16,12 +16,19 @@ import { pgliteMigrationFactory, postgresMigrationFactory, type SchemaEngineLog 
 export type DatabaseMode = "embedded" | "postgres";
 
 /**
- * An open database.
+ * An open database. The queries belong in `core/store/`, one module per table group (see its README).
  *
- * In embedded mode all queries share PGlite's single connection and an interactive transaction holds it until it
- * ends: other queries and transactions wait for it (transactions are in effect serialisable whatever isolation
- * level is asked for). Inside `prisma.$transaction(async (tx) => …)` use `tx` only: a query through `prisma` would
- * wait for the transaction and the transaction for it, until the transaction times out (P2028, rolled back).
+ * There is one transaction API, {@link Database.transaction}: its handle is a {@link SqlClient}, the type every
+ * store function takes, so any of them can join any transaction. Prisma's `$transaction` is not to be used beside
+ * it: its handle is of another type, and work written for one kind of transaction could not join the other. Work
+ * that must be atomic is therefore parameterised SQL; Prisma serves the API's reads and single writes outside
+ * transactions.
+ *
+ * In embedded mode all queries share PGlite's single connection and a transaction holds it until it ends: other
+ * queries and transactions wait for it (transactions are in effect serialisable whatever isolation level is
+ * asked for). Inside `transaction((tx) => …)` use `tx` only: a query through `prisma` or through this object's own
+ * `sql` would wait for the transaction and the transaction for it, until the transaction times out (P2028,
+ * rolled back).
  */
 export interface Database {
   prisma: PrismaClient;
@@ -37,11 +44,18 @@ export interface Database {
    * that PGlite's one connection keeps serialising every query.
    */
   sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  /**
+   * The one transaction API: runs `work` in one transaction on one connection, committed when it resolves, rolled
+   * back when it throws. On PostgreSQL a pool connection of its own (BEGIN … COMMIT, no Prisma in the way: this is
+   * the worker's hot path); embedded, Prisma's interactive transaction, which holds PGlite's one connection.
+   */
   transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
 }
 
-/** Parameterised SQL ($1, $2, …) against one connection or transaction. */
+/**
+ * Parameterised SQL ($1, $2, …) against one connection or transaction: the handle {@link Database.transaction}
+ * gives, or the `Database` itself for a statement outside any transaction. What store functions take.
+ */
 export interface SqlClient {
   sql<Row>(text: string, values: unknown[]): Promise<Row[]>;
 }

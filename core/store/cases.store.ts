@@ -1,0 +1,161 @@
+import type { SqlClient } from "../kernel/db/database";
+import type { PrismaClient } from "../kernel/db/generated/client";
+
+// Case rows: found by the references people use, changed by agents' actions, read by the API. The matcher's
+// look-ups (which case a new message belongs to) are in case-matching.store.ts.
+
+/** A case as the agent actions need it. */
+export interface CaseHead {
+  id: string;
+  number: number;
+  customerId: string;
+  status: string;
+  category: string | null;
+  team: string | null;
+  mergedIntoId: string | null;
+}
+
+/** A case by its number (shown as `C-<number>`) or its uuid: what `parseCaseReference` makes of a reference. */
+export type CaseKey = { number: number } | { id: string };
+
+/** A case by number or id; null when there is none. `lock` takes the row for the rest of the transaction. */
+export async function findCaseHead(db: SqlClient, key: CaseKey, lock = false): Promise<CaseHead | null> {
+  const [row] = await db.sql<CaseHead>(
+    `SELECT id::text AS id, number, customer_id::text AS "customerId", status, category, team,
+       merged_into_id::text AS "mergedIntoId"
+     FROM cases WHERE ${"number" in key ? "number = $1::int" : "id = $1::uuid"} ${lock ? "FOR UPDATE" : ""}`,
+    ["number" in key ? key.number : key.id],
+  );
+  return row ?? null;
+}
+
+/** What the classifier said about a case (its category and confidence), when it said anything. */
+export interface StoredClassification {
+  category?: string;
+  confidence?: number;
+}
+
+/** The classifier's verdict stored on a case; null when it gave none (or there is no such case). */
+export async function findCaseClassification(db: SqlClient, caseId: string): Promise<StoredClassification | null> {
+  const [model] = await db.sql<{ classification: StoredClassification | null }>(
+    `SELECT classification FROM cases WHERE id = $1::uuid`,
+    [caseId],
+  );
+  return model?.classification ?? null;
+}
+
+/** An agent's category: it stands (source `agent`), and the case leaves triage. */
+export async function setAgentCategory(db: SqlClient, caseId: string, category: string): Promise<void> {
+  await db.sql(
+    `UPDATE cases SET category = $2, category_source = 'agent', triage = false, updated_at = now() WHERE id = $1::uuid`,
+    [caseId, category],
+  );
+}
+
+/** A case made for a message an agent split off, with what its classification said. */
+export interface NewSplitCase {
+  id: string;
+  customerId: string;
+  subject: string | null;
+  channel: string;
+  category: string | null;
+  severity: string | null;
+  /** The message's classification, kept on the case. */
+  classification: Record<string, unknown> | null;
+  /** `model` when the category came from the classification. */
+  categorySource: string | null;
+  team: string | null;
+}
+
+/** Creates the `new` case a split-off message goes to; returns its id and number. */
+export async function insertSplitCase(db: SqlClient, kase: NewSplitCase): Promise<{ id: string; number: number }> {
+  const [created] = await db.sql<{ id: string; number: number }>(
+    `INSERT INTO cases (id, customer_id, status, subject, channel, category, severity, classification, category_source,
+       team, updated_at)
+     VALUES ($1::uuid, $2::uuid, 'new', $3, $4, $5, $6, $7::jsonb, $8, $9, now())
+     RETURNING id::text AS id, number`,
+    [
+      kase.id,
+      kase.customerId,
+      kase.subject,
+      kase.channel,
+      kase.category,
+      kase.severity,
+      kase.classification ? JSON.stringify(kase.classification) : null,
+      kase.categorySource,
+      kase.team,
+    ],
+  );
+  if (!created) throw new Error("the split case was not created");
+  return created;
+}
+
+/** Something happened on the case: `updated_at` is its last activity. */
+export async function touchCase(db: SqlClient, caseId: string): Promise<void> {
+  await db.sql(`UPDATE cases SET updated_at = now() WHERE id = $1::uuid`, [caseId]);
+}
+
+/** The case was merged into another: closed, pointing at it. */
+export async function closeAsMergedInto(db: SqlClient, caseId: string, intoCaseId: string): Promise<void> {
+  await db.sql(
+    `UPDATE cases SET merged_into_id = $2::uuid, status = 'closed', closed_at = now(), updated_at = now()
+     WHERE id = $1::uuid`,
+    [caseId, intoCaseId],
+  );
+}
+
+/** The numbers of the given cases, by id (numbers follow creation). */
+export async function findCaseNumbers(db: SqlClient, caseIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.sql<{ id: string; number: number }>(
+    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
+    [caseIds],
+  );
+  return new Map(rows.map((row) => [row.id, row.number]));
+}
+
+/** The filters and page of `GET /v1/cases`. */
+export interface CaseListQuery {
+  status?: string | undefined;
+  category?: string | undefined;
+  team?: string | undefined;
+  assignee?: string | undefined;
+  customerId?: string | undefined;
+  /** Only cases numbered below this one: the cursor, the last number of the previous page. */
+  beforeNumber?: number | undefined;
+  take: number;
+}
+
+/** Cases newest first (by number, which is stable under concurrent inserts), filtered. */
+export function listCases(prisma: PrismaClient, query: CaseListQuery) {
+  return prisma.case.findMany({
+    where: {
+      ...(query.status && { status: query.status }),
+      ...(query.category && { category: query.category }),
+      ...(query.team && { team: query.team }),
+      ...(query.assignee && { assignee: query.assignee }),
+      ...(query.customerId && { customerId: query.customerId }),
+      ...(query.beforeNumber !== undefined && { number: { lt: query.beforeNumber } }),
+    },
+    orderBy: { number: "desc" },
+    take: query.take,
+  });
+}
+
+/**
+ * A case with its messages (oldest first, each with its sender's identity) and its event trail, for
+ * `GET /v1/cases/:id`; null when there is none.
+ */
+export function findCaseWithTrail(prisma: PrismaClient, key: CaseKey) {
+  return prisma.case.findUnique({
+    where: key,
+    include: {
+      messages: { orderBy: { sentAt: "asc" }, include: { identity: { select: { kind: true, value: true } } } },
+      events: { orderBy: { id: "asc" } },
+    },
+  });
+}
+
+/** A case's id and channel, for answering it; null when there is none. */
+export function findCaseChannel(prisma: PrismaClient, key: CaseKey): Promise<{ id: string; channel: string } | null> {
+  return prisma.case.findFirst({ where: key, select: { id: true, channel: true } });
+}
