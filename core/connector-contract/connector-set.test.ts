@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ok } from "../kernel/result";
-import { defineConnector, type ConnectorDefinition } from "./connector";
+import { defineConnector } from "./connector";
 import { ConnectorSet, connectorEntrySchema, type ConnectorCatalog } from "./connector-set";
 
 /** Two made-up connector types: one posted to that answers on sms, one fetching mail that needs a server to send. */
@@ -25,7 +25,7 @@ const mailbox = defineConnector({
   },
   normalize: () => ok([]),
 });
-const catalog: ConnectorCatalog = { pager, mailbox } as Record<string, ConnectorDefinition>;
+const catalog: ConnectorCatalog = { pager, mailbox };
 
 describe("ConnectorSet", () => {
   const set = ConnectorSet.bind(

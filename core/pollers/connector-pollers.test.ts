@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineConnector, type ConnectorDefinition, type PollerContext } from "../connector-contract/connector";
+import { defineConnector, type PollerContext } from "../connector-contract/connector";
 import { ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { createLogger } from "../kernel/logger";
@@ -35,7 +35,7 @@ describe("startConnectorPollers (embedded: no election)", () => {
         { id: "form", type: "posted" },
         { id: "inbox-b", type: "fetching" },
       ],
-      { fetching, posted } as Record<string, ConnectorDefinition>,
+      { fetching, posted },
     );
 
     const pollers = startConnectorPollers({
