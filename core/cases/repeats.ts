@@ -1,15 +1,8 @@
 import type { SqlClient } from "../kernel/db/database";
-import { findFirstRepeats } from "../store/case-matching.store";
+import { findFirstRepeats, type RepeatRow } from "../store/case-matching.store";
 
 /** An earlier inbound message with the same fingerprint from the same customer. */
-export interface EarlierRepeat {
-  messageId: string;
-  caseId: string;
-  status: string;
-  closedAt: string | null;
-  sentAt: string;
-  subject: string | null;
-}
+export type EarlierRepeat = Omit<RepeatRow, "customerId" | "fingerprint">;
 
 export function repeatKey(customerId: string, fingerprint: string): string {
   return `${customerId}\u0000${fingerprint}`;
