@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { IngestPolicy } from "../connector-contract/connector";
 import { formatCaseNumber } from "../cases/case-number";
 import type { SqlClient } from "../kernel/db/database";
-import { eventTable, messageTable, outboxTable, type EventRow, type MessageRow, type OutboxRow } from "./case-rows";
+import { findCaseNumbers } from "../store/cases.store";
+import { appendEventRows, type EventRow } from "../store/events.store";
+import { insertMessageRows, type MessageRow } from "../store/messages.store";
+import { insertOutboxRows, type NewOutboxRow } from "../store/outbox.store";
 import { outboxKey } from "./idempotency-key";
-import { insertRows } from "./insert-rows";
 import { isMachineMail, messageRow } from "./placement";
 import type { Placement } from "./pipeline.types";
 
@@ -21,14 +23,13 @@ export async function queueAcknowledgements(
       !isMachineMail(placement.message),
   );
   if (opened.length === 0) return;
-  const numbers = await tx.sql<{ id: string; number: number }>(
-    `SELECT id::text AS id, number FROM cases WHERE id = ANY($1::uuid[])`,
-    [opened.map((placement) => placement.caseId)],
+  const numberOf = await findCaseNumbers(
+    tx,
+    opened.map((placement) => placement.caseId),
   );
-  const numberOf = new Map(numbers.map((row) => [row.id, row.number]));
   const messages: MessageRow[] = [];
   const events: EventRow[] = [];
-  const outbox: OutboxRow[] = [];
+  const outbox: NewOutboxRow[] = [];
   for (const placement of opened) {
     const template = policies.get(placement.connectorId)?.acknowledgement ?? "";
     const { message } = placement;
@@ -75,7 +76,7 @@ export async function queueAcknowledgements(
       idempotency_key: outboxKey(destination, "acknowledgement", placement.caseId),
     });
   }
-  await insertRows(tx, messageTable, messages, "ON CONFLICT (idempotency_key) DO NOTHING");
-  await insertRows(tx, eventTable, events);
-  await insertRows(tx, outboxTable, outbox, "ON CONFLICT (idempotency_key) DO NOTHING");
+  await insertMessageRows(tx, messages, { skipExistingKeys: true });
+  await appendEventRows(tx, events);
+  await insertOutboxRows(tx, outbox);
 }

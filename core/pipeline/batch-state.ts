@@ -1,4 +1,6 @@
 import type { SqlClient } from "../kernel/db/database";
+import { findActiveFollowUpCaseId } from "../store/case-matching.store";
+import { setModelCategoryWhereUnset, touchAndReopenCases } from "../store/cases.store";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import {
   placedConversationKey,
@@ -50,16 +52,7 @@ export async function joinExistingFollowUp(
   batch: BatchState,
   closed: ThreadMatch,
 ): Promise<ThreadMatch | null> {
-  let followUpId = batch.followUps.get(closed.caseId);
-  if (!followUpId) {
-    const [row] = await tx.sql<{ id: string }>(
-      `SELECT id::text AS id FROM cases
-       WHERE follow_up_of_id = $1::uuid AND status IN ('new', 'open', 'pending')
-       ORDER BY created_at DESC LIMIT 1`,
-      [closed.caseId],
-    );
-    followUpId = row?.id;
-  }
+  const followUpId = batch.followUps.get(closed.caseId) ?? (await findActiveFollowUpCaseId(tx, closed.caseId));
   if (!followUpId) return null;
   return {
     ...closed,
@@ -76,28 +69,6 @@ export async function joinExistingFollowUp(
  */
 export async function touchJoinedCases(tx: SqlClient, batch: BatchState): Promise<void> {
   if (batch.touched.size === 0) return;
-  if (batch.classifiedBy.size > 0) {
-    const classified = [...batch.classifiedBy];
-    await tx.sql(
-      `UPDATE cases c SET category = t.category, severity = t.severity, classification = t.classification,
-         category_source = 'model', triage = false
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS t(id, category, severity, classification)
-       WHERE c.id = t.id AND c.category IS NULL AND c.category_source IS DISTINCT FROM 'agent'`,
-      [
-        classified.map(([caseId]) => caseId),
-        classified.map(([, classification]) => classification.category),
-        classified.map(([, classification]) => classification.severity),
-        classified.map(([, classification]) => JSON.stringify(classification)),
-      ],
-    );
-  }
-  await tx.sql(
-    `UPDATE cases SET
-       updated_at = now(),
-       status = CASE WHEN id = ANY($2::uuid[]) THEN 'open' ELSE status END,
-       resolved_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE resolved_at END,
-       closed_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE closed_at END
-     WHERE id = ANY($1::uuid[])`,
-    [[...batch.touched], [...batch.reopened]],
-  );
+  if (batch.classifiedBy.size > 0) await setModelCategoryWhereUnset(tx, batch.classifiedBy);
+  await touchAndReopenCases(tx, [...batch.touched], [...batch.reopened]);
 }

@@ -1,4 +1,6 @@
 import type { SqlClient } from "../kernel/db/database";
+import { countCasesByCategory } from "../store/cases.store";
+import { findCustomerAttributes, type CustomerAttributes } from "../store/customers.store";
 import type { PriorityConfig } from "../config/config.schema";
 import type { Severity } from "../../normalizers/analysis/signals/index";
 import { computePriority, type Priority } from "../cases/priority";
@@ -28,26 +30,13 @@ export async function prioritizeNewCases(
   const priorities = new Map<string, Priority>();
   if (cases.length === 0) return priorities;
   const categories = [...new Set(cases.flatMap((entry) => (entry.category ? [entry.category] : [])))];
-  const counts = categories.length
-    ? await db.sql<{ category: string; recent: number; open: number }>(
-        `SELECT category,
-           count(*) FILTER (WHERE created_at >= $2)::int AS recent,
-           count(*) FILTER (WHERE status IN ('new', 'open', 'pending'))::int AS open
-         FROM cases WHERE category = ANY($1::text[]) AND merged_into_id IS NULL GROUP BY category`,
-        [categories, new Date(now.getTime() - config.windowDays * 86_400_000).toISOString()],
-      )
-    : [];
+  const since = new Date(now.getTime() - config.windowDays * 86_400_000);
+  const counts = categories.length ? await countCasesByCategory(db, categories, since) : [];
   const byCategory = new Map(counts.map((row) => [row.category, row]));
   const inBatch = new Map<string, number>();
   for (const entry of cases) if (entry.category) inBatch.set(entry.category, (inBatch.get(entry.category) ?? 0) + 1);
   const unknown = [...new Set(cases.filter((entry) => !entry.attributes).map((entry) => entry.customerId))];
-  const customers = unknown.length
-    ? await db.sql<{ id: string; attributes: Record<string, unknown> }>(
-        `SELECT id::text AS id, attributes FROM customers WHERE id = ANY($1::uuid[])`,
-        [unknown],
-      )
-    : [];
-  const attributes = new Map(customers.map((row) => [row.id, row.attributes]));
+  const attributes = unknown.length ? await findCustomerAttributes(db, unknown) : new Map<string, CustomerAttributes>();
   for (const entry of cases) {
     const stored = entry.category ? byCategory.get(entry.category) : undefined;
     const batchCount = entry.category ? (inBatch.get(entry.category) ?? 0) : 1;

@@ -1,4 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
+import { replaceRawBodies } from "../store/intake.store";
 import type { MessageAnalyzer } from "./message-analysis";
 import type { IntakeMessages, Placement, RawBodyMasker } from "./pipeline.types";
 
@@ -32,9 +33,5 @@ export async function maskRawBodies(
     masked.push({ id: item.intakeItemId, rawBody });
   }
   if (masked.length === 0) return;
-  await tx.sql(
-    `UPDATE intake_items i SET raw_body = t.raw_body
-     FROM unnest($1::uuid[], $2::text[]) AS t(id, raw_body) WHERE i.id = t.id`,
-    [masked.map((entry) => entry.id), masked.map((entry) => entry.rawBody)],
-  );
+  await replaceRawBodies(tx, masked);
 }

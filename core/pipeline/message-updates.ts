@@ -1,8 +1,14 @@
 import type { SqlClient } from "../kernel/db/database";
 import { TransientError } from "../kernel/errors";
 import type { CanonicalMessage, MessageUpdate } from "../../normalizers/canonical-message";
-import { eventTable, type EventRow } from "./case-rows";
-import { insertRows } from "./insert-rows";
+import { appendEventRows, type EventRow } from "../store/events.store";
+import {
+  applyDeliveryStatus,
+  applyMessageEdit,
+  findMessageByExternalId,
+  markMessageDeleted,
+  type UpdatedMessage,
+} from "../store/messages.store";
 
 /** An update (status, edit, delete, reaction) and the intake item it came in. */
 export interface UpdateItem {
@@ -10,14 +16,6 @@ export interface UpdateItem {
   connectorId: string;
   message: CanonicalMessage & { update: MessageUpdate };
 }
-
-/**
- * Delivery states in the order a message goes through them. A callback that arrives late (`sent` after
- * `delivered`, which vendors do) never moves a message back; `failed` and `undelivered` are final.
- */
-const deliveryRank = `CASE $STATUS WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2
-  WHEN 'read' THEN 3 WHEN 'failed' THEN 4 WHEN 'undelivered' THEN 4 ELSE -1 END`;
-const rankOf = (column: string) => deliveryRank.replace("$STATUS", column);
 
 /**
  * Applies updates to the messages they name and writes what matters on the case's trail: a failed delivery, an
@@ -43,53 +41,22 @@ export async function applyMessageUpdates(tx: SqlClient, updates: UpdateItem[]):
   if (missing.length > 0) {
     throw new TransientError(`no stored message for ${missing.join("; ")} (yet)`);
   }
-  await insertRows(tx, eventTable, events);
+  await appendEventRows(tx, events);
   return new Set(updates.map((update) => update.intakeItemId));
 }
 
-interface UpdatedMessage {
-  id: string;
-  caseId: string;
-  /** Whether the update changed anything (a stale status does not). */
-  changed: boolean;
-}
-
+/** The one statement an update needs, by its kind; a reaction changes nothing stored, it only finds its message. */
 function applyOne(tx: SqlClient, message: CanonicalMessage, update: MessageUpdate): Promise<UpdatedMessage[]> {
-  const target = [message.channel, update.targetExternalId];
-  const returning = `RETURNING id::text AS id, case_id::text AS "caseId"`;
+  const target = { channel: message.channel, externalId: update.targetExternalId };
   switch (message.kind) {
     case "status":
-      // The row is selected even when the status is stale, so a late callback is recognised, not retried.
-      return tx.sql(
-        `WITH target AS (
-           SELECT id, case_id, delivery_status FROM messages
-           WHERE channel = $1 AND external_id = $2 AND direction = 'out' LIMIT 1
-         ), updated AS (
-           UPDATE messages m SET delivery_status = $3, delivery_error = $4
-           FROM target WHERE m.id = target.id AND ${rankOf("target.delivery_status")} < ${rankOf("$3")}
-           RETURNING m.id
-         )
-         SELECT target.id::text AS id, target.case_id::text AS "caseId", EXISTS (SELECT 1 FROM updated) AS changed
-         FROM target`,
-        [...target, update.status ?? null, update.error ?? null],
-      );
+      return applyDeliveryStatus(tx, target, { status: update.status ?? null, error: update.error ?? null });
     case "edit":
-      return tx.sql(
-        `UPDATE messages SET text = $3, full_text = $3, edited_at = $4
-         WHERE channel = $1 AND external_id = $2 ${returning}, true AS changed`,
-        [...target, message.text, message.receivedAt],
-      );
+      return applyMessageEdit(tx, target, { text: message.text, editedAt: message.receivedAt });
     case "delete":
-      return tx.sql(
-        `UPDATE messages SET deleted_at = $3 WHERE channel = $1 AND external_id = $2 ${returning}, true AS changed`,
-        [...target, message.receivedAt],
-      );
+      return markMessageDeleted(tx, target, message.receivedAt);
     default:
-      return tx.sql(
-        `SELECT id::text AS id, case_id::text AS "caseId", true AS changed
-         FROM messages WHERE channel = $1 AND external_id = $2 LIMIT 1`,
-        target,
-      );
+      return findMessageByExternalId(tx, target);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { Priority } from "../cases/priority";
 import type { RouteDecision } from "../routing/route";
-import type { NewCaseRow } from "./case-rows";
+import type { NewCaseRow } from "../store/cases.store";
 import type { UnprioritizedCase } from "./case-priority";
 import type { AnalyzedMessage, MessageClassification } from "./message-analysis";
 

@@ -1,6 +1,6 @@
 import type { Priority } from "../cases/priority";
 import type { ThreadMatch } from "../cases/thread-match";
-import type { EventRow } from "./case-rows";
+import type { EventRow } from "../store/events.store";
 import type { MessageClassification } from "./message-analysis";
 import type { RoutedCase } from "./new-cases";
 import type { Placement } from "./pipeline.types";

@@ -1,5 +1,5 @@
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
-import type { MessageRow } from "./case-rows";
+import type { MessageRow } from "../store/messages.store";
 import type { Placement } from "./pipeline.types";
 
 /** Mail written by machines about other mail: auto-replies, bounces, abuse reports. */

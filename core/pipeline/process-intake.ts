@@ -2,8 +2,8 @@ import type { ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { isUniqueViolation } from "../kernel/db/prisma-errors";
 import { BadInputError, describeError, TransientError } from "../kernel/errors";
-import { markIntakeFailed } from "../intake/intake-log";
 import type { Logger } from "../kernel/logger";
+import { markIntakeFailed, recordIntakeError, startIntakeAttempts } from "../store/intake.store";
 import type { IntakeJobHandler, JobAttempt } from "../queue/job-queue";
 import { MicroBatcher, type ItemOutcome } from "../queue/micro-batcher";
 import type { PlaintConfig } from "../config/config.schema";
@@ -61,21 +61,7 @@ async function loadAndNormalize(
   ids: string[],
   outcomes: Map<string, ItemOutcome>,
 ): Promise<IntakeMessages[]> {
-  // Counts the attempt and reads the item in one statement; finished items are neither counted nor returned.
-  const items = await deps.database.sql<{
-    id: string;
-    connectorId: string;
-    rawBody: string;
-    receivedAt: Date;
-    meta: Record<string, unknown>;
-    attempts: number;
-  }>(
-    `UPDATE intake_items SET attempts = attempts + 1
-     WHERE id = ANY($1::uuid[]) AND status NOT IN ('processed', 'ignored')
-     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt", meta,
-       attempts`,
-    [ids],
-  );
+  const items = await startIntakeAttempts(deps.database, ids);
   const work: IntakeMessages[] = [];
   for (const item of items) {
     const connector = deps.connectors.get(item.connectorId);
@@ -170,7 +156,7 @@ async function recordFailure(
   const willRetry = !(error instanceof BadInputError) && !attempt.final;
   deps.logger.warn({ intakeId, attempt: attempt.number, willRetry, reason }, "intake processing failed");
   try {
-    if (willRetry) await deps.database.prisma.intakeItem.update({ where: { id: intakeId }, data: { error: reason } });
+    if (willRetry) await recordIntakeError(deps.database.prisma, intakeId, reason);
     else await markIntakeFailed(deps.database.prisma, intakeId, reason);
   } catch (markError) {
     // The database itself is failing; the queue's retry (or the stranded-intake sweep) covers this item.

@@ -2,8 +2,8 @@ import type { IngestPolicy } from "../connector-contract/connector";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { normalizeEmail } from "../../normalizers/identity-values";
 import type { SqlClient } from "../kernel/db/database";
-import { eventTable } from "./case-rows";
-import { insertRows } from "./insert-rows";
+import { markEmailsUndeliverable, recordOptOutKeywords } from "../store/customers.store";
+import { appendEventRows } from "../store/events.store";
 import type { Placement } from "./pipeline.types";
 
 /** A customer's opt-out (STOP) or opt-in (START) keyword, applied to the identity it came from. */
@@ -20,14 +20,9 @@ export interface OptOut {
  */
 export async function recordOptOuts(tx: SqlClient, optOuts: readonly OptOut[]): Promise<void> {
   if (optOuts.length === 0) return;
-  await tx.sql(
-    `UPDATE identities i SET opted_out_at = CASE WHEN t.keyword = 'stop' THEN t.at::timestamptz END
-     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, keyword, at) WHERE i.id = t.id`,
-    [
-      optOuts.map((optOut) => optOut.identityId),
-      optOuts.map((optOut) => optOut.optOut),
-      optOuts.map((optOut) => optOut.message.receivedAt),
-    ],
+  await recordOptOutKeywords(
+    tx,
+    optOuts.map((optOut) => ({ identityId: optOut.identityId, keyword: optOut.optOut, at: optOut.message.receivedAt })),
   );
 }
 
@@ -48,20 +43,12 @@ export async function markUndeliverable(
     return [{ placement, address: normalizeEmail(bounce.recipient), until, status: bounce.status }];
   });
   if (marks.length === 0) return;
-  await tx.sql(
-    `UPDATE identities i SET undeliverable_until = GREATEST(i.undeliverable_until, t.until::timestamptz),
-       undeliverable_reason = t.reason
-     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(value, until, reason)
-     WHERE i.kind = 'email' AND i.value = t.value`,
-    [
-      marks.map((mark) => mark.address),
-      marks.map((mark) => mark.until),
-      marks.map((mark) => `permanent bounce ${mark.status}`),
-    ],
-  );
-  await insertRows(
+  await markEmailsUndeliverable(
     tx,
-    eventTable,
+    marks.map((mark) => ({ address: mark.address, until: mark.until, reason: `permanent bounce ${mark.status}` })),
+  );
+  await appendEventRows(
+    tx,
     marks.map(({ placement, address, until, status }) => ({
       case_id: placement.caseId,
       actor: placement.actor,

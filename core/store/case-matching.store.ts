@@ -162,3 +162,14 @@ export function findFirstRepeats(
     [fingerprints, since.toISOString(), customerIds],
   );
 }
+
+/** The latest follow-up case of a closed case that is still being worked; null when it has none. */
+export async function findActiveFollowUpCaseId(db: SqlClient, closedCaseId: string): Promise<string | null> {
+  const [row] = await db.sql<{ id: string }>(
+    `SELECT id::text AS id FROM cases
+       WHERE follow_up_of_id = $1::uuid AND status IN ('new', 'open', 'pending')
+       ORDER BY created_at DESC LIMIT 1`,
+    [closedCaseId],
+  );
+  return row?.id ?? null;
+}

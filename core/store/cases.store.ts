@@ -1,5 +1,6 @@
 import type { SqlClient } from "../kernel/db/database";
 import type { PrismaClient } from "../kernel/db/generated/client";
+import { insertRows, type BulkTable } from "./bulk-insert";
 
 // Case rows: found by the references people use, changed by agents' actions, read by the API. The matcher's
 // look-ups (which case a new message belongs to) are in case-matching.store.ts.
@@ -111,6 +112,122 @@ export async function findCaseNumbers(db: SqlClient, caseIds: readonly string[])
     [caseIds],
   );
   return new Map(rows.map((row) => [row.id, row.number]));
+}
+
+/** A case the worker opens, one field per column as the bulk insert sends them (jsonb columns as JSON text). */
+export interface NewCaseRow {
+  id: string;
+  customer_id: string;
+  channel: string;
+  subject: string | null;
+  status: string;
+  team: string;
+  follow_up_of_id: string | null;
+  category: string | null;
+  severity: string | null;
+  classification: string | null;
+  category_source: string | null;
+  triage: boolean;
+  priority: number | null;
+  priority_breakdown: string | null;
+}
+
+const caseTable: BulkTable<NewCaseRow> = {
+  name: "cases",
+  columns: {
+    id: "uuid",
+    customer_id: "uuid",
+    channel: "text",
+    subject: "text",
+    status: "text",
+    team: "text",
+    follow_up_of_id: "uuid",
+    category: "text",
+    severity: "text",
+    classification: "jsonb",
+    category_source: "text",
+    triage: "boolean",
+    priority: "int4",
+    priority_breakdown: "jsonb",
+  },
+  extra: { updated_at: "now()" },
+};
+
+/** Creates a batch's new cases in one statement (none when `rows` is empty); `updated_at` is now. */
+export function insertCaseRows(db: SqlClient, rows: readonly NewCaseRow[]): Promise<void> {
+  return insertRows(db, caseTable, rows);
+}
+
+/** A message's confident classification, offered to the case it joined. */
+export interface JoiningClassification {
+  category: string;
+  severity: string;
+}
+
+/**
+ * Gives each case of `classified` (case id → classification) the category, severity and classification of a message
+ * that joined it, in one statement, but only where the case has no category yet and no agent chose one: source
+ * `model`, out of triage. The whole classification object is stored as the case's `classification`.
+ */
+export async function setModelCategoryWhereUnset(
+  db: SqlClient,
+  classified: ReadonlyMap<string, JoiningClassification>,
+): Promise<void> {
+  const entries = [...classified];
+  await db.sql(
+    `UPDATE cases c SET category = t.category, severity = t.severity, classification = t.classification,
+         category_source = 'model', triage = false
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS t(id, category, severity, classification)
+       WHERE c.id = t.id AND c.category IS NULL AND c.category_source IS DISTINCT FROM 'agent'`,
+    [
+      entries.map(([caseId]) => caseId),
+      entries.map(([, classification]) => classification.category),
+      entries.map(([, classification]) => classification.severity),
+      entries.map(([, classification]) => JSON.stringify(classification)),
+    ],
+  );
+}
+
+/**
+ * New activity on cases, in one statement: `updated_at` becomes now on every case of `touched`, and those of
+ * `reopened` (a subset) go back to `open`, their resolved and closed times cleared.
+ */
+export async function touchAndReopenCases(
+  db: SqlClient,
+  touched: readonly string[],
+  reopened: readonly string[],
+): Promise<void> {
+  await db.sql(
+    `UPDATE cases SET
+       updated_at = now(),
+       status = CASE WHEN id = ANY($2::uuid[]) THEN 'open' ELSE status END,
+       resolved_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE resolved_at END,
+       closed_at = CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE closed_at END
+     WHERE id = ANY($1::uuid[])`,
+    [touched, reopened],
+  );
+}
+
+/** How many cases of a category were created recently, and how many are still being worked. */
+export interface CategoryCount {
+  category: string;
+  recent: number;
+  open: number;
+}
+
+/** Per category among `categories` (merged cases left out): cases created since `since`, and cases not resolved. */
+export function countCasesByCategory(
+  db: SqlClient,
+  categories: readonly string[],
+  since: Date,
+): Promise<CategoryCount[]> {
+  return db.sql<CategoryCount>(
+    `SELECT category,
+           count(*) FILTER (WHERE created_at >= $2)::int AS recent,
+           count(*) FILTER (WHERE status IN ('new', 'open', 'pending'))::int AS open
+         FROM cases WHERE category = ANY($1::text[]) AND merged_into_id IS NULL GROUP BY category`,
+    [categories, since.toISOString()],
+  );
 }
 
 /** The filters and page of `GET /v1/cases`. */

@@ -97,6 +97,72 @@ export async function findIdentity(
   return held ?? null;
 }
 
+/** What webhooks said about a customer (tier, segment, deal size, …): the `attributes` column. */
+export type CustomerAttributes = Record<string, unknown>;
+
+/**
+ * Adds what webhooks said to customers' attributes, in one statement (newer facts win key by key); `updated_at`
+ * becomes now.
+ */
+export async function mergeCustomerAttributes(
+  db: SqlClient,
+  facts: readonly { customerId: string; attributes: object }[],
+): Promise<void> {
+  await db.sql(
+    `UPDATE customers c SET attributes = c.attributes || t.facts, updated_at = now()
+     FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, facts) WHERE c.id = t.id`,
+    [facts.map((entry) => entry.customerId), facts.map((entry) => JSON.stringify(entry.attributes))],
+  );
+}
+
+/** The attributes of the given customers, by id; customers that do not exist are missing from the map. */
+export async function findCustomerAttributes(
+  db: SqlClient,
+  ids: readonly string[],
+): Promise<Map<string, CustomerAttributes>> {
+  const rows = await db.sql<{ id: string; attributes: CustomerAttributes }>(
+    `SELECT id::text AS id, attributes FROM customers WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((row) => [row.id, row.attributes]));
+}
+
+/**
+ * Applies customers' opt-out (`stop`) and opt-in (`start`) keywords to the identities they came from, in one
+ * statement: `opted_out_at` becomes the keyword's time for `stop`, null for `start`.
+ */
+export async function recordOptOutKeywords(
+  db: SqlClient,
+  keywords: readonly { identityId: string; keyword: "stop" | "start"; at: string }[],
+): Promise<void> {
+  await db.sql(
+    `UPDATE identities i SET opted_out_at = CASE WHEN t.keyword = 'stop' THEN t.at::timestamptz END
+     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, keyword, at) WHERE i.id = t.id`,
+    [
+      keywords.map((entry) => entry.identityId),
+      keywords.map((entry) => entry.keyword),
+      keywords.map((entry) => entry.at),
+    ],
+  );
+}
+
+/**
+ * Marks email identities undeliverable until a time (ISO), with a reason, in one statement; a later mark already
+ * stored stands (the latest time wins). An address that is null (not a valid one) matches no identity.
+ */
+export async function markEmailsUndeliverable(
+  db: SqlClient,
+  marks: readonly { address: string | null; until: string; reason: string }[],
+): Promise<void> {
+  await db.sql(
+    `UPDATE identities i SET undeliverable_until = GREATEST(i.undeliverable_until, t.until::timestamptz),
+       undeliverable_reason = t.reason
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS t(value, until, reason)
+     WHERE i.kind = 'email' AND i.value = t.value`,
+    [marks.map((mark) => mark.address), marks.map((mark) => mark.until), marks.map((mark) => mark.reason)],
+  );
+}
+
 /** What {@link findHoldersAndNames} returns per row. */
 export interface HolderOrCustomer {
   /** `holder`: a customer holding one of the keys; `customer`: one of the customers asked for by id. */

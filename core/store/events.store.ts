@@ -1,4 +1,5 @@
 import type { SqlClient } from "../kernel/db/database";
+import { insertRows, type BulkTable } from "./bulk-insert";
 
 /** One entry of a case's trail (`case_events`). */
 export interface NewCaseEvent {
@@ -16,6 +17,25 @@ export async function appendEvent(db: SqlClient, event: NewCaseEvent): Promise<v
     `INSERT INTO case_events (case_id, actor, type, reason, data) VALUES ($1::uuid, $2, $3, $4, $5::jsonb)`,
     [event.caseId, event.actor, event.type, event.reason, JSON.stringify(event.data)],
   );
+}
+
+/** An event the worker appends in bulk, one field per column as the bulk insert sends them (`data` as JSON text). */
+export interface EventRow {
+  case_id: string;
+  actor: string;
+  type: string;
+  reason: string;
+  data: string;
+}
+
+const eventTable: BulkTable<EventRow> = {
+  name: "case_events",
+  columns: { case_id: "uuid", actor: "text", type: "text", reason: "text", data: "jsonb" },
+};
+
+/** Appends events to cases' trails in one statement (none when `rows` is empty); ids follow the order of `rows`. */
+export function appendEventRows(db: SqlClient, rows: readonly EventRow[]): Promise<void> {
+  return insertRows(db, eventTable, rows);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Database } from "../kernel/db/database";
+import type { Database, SqlClient } from "../kernel/db/database";
 import type { PrismaClient } from "../kernel/db/generated/client";
 
 export type IntakeStatus = "received" | "processing" | "processed" | "rejected" | "failed" | "ignored";
@@ -107,6 +107,78 @@ export function findIntakeItems(
     keys.map((key) => key.connectorId),
     keys.map((key) => key.externalId),
   ]);
+}
+
+/** An intake item as a worker takes it: what its connector's normalizer reads, and the attempt this is. */
+export interface IntakeAttempt {
+  id: string;
+  connectorId: string;
+  rawBody: string;
+  receivedAt: Date;
+  meta: Record<string, unknown>;
+  /** Counting this one. */
+  attempts: number;
+}
+
+/**
+ * Counts an attempt on each of the items and reads them, in one statement; items already `processed` or `ignored`
+ * are neither counted nor returned (a job run again after its transaction committed).
+ */
+export function startIntakeAttempts(db: SqlClient, ids: readonly string[]): Promise<IntakeAttempt[]> {
+  return db.sql<IntakeAttempt>(
+    `UPDATE intake_items SET attempts = attempts + 1
+     WHERE id = ANY($1::uuid[]) AND status NOT IN ('processed', 'ignored')
+     RETURNING id::text AS id, connector_id AS "connectorId", raw_body AS "rawBody", received_at AS "receivedAt", meta,
+       attempts`,
+    [ids],
+  );
+}
+
+/**
+ * Whether the connector's log has, under one of `externalIds`, an item other than `exceptId` that is still to be
+ * processed (not processed, ignored, rejected or failed).
+ */
+export async function hasUnfinishedIntake(
+  db: SqlClient,
+  where: { connectorId: string; externalIds: readonly string[]; exceptId: string },
+): Promise<boolean> {
+  const [pending] = await db.sql<{ id: string }>(
+    `SELECT id::text AS id FROM intake_items
+     WHERE connector_id = $1 AND external_id = ANY($2::text[]) AND id <> $3::uuid
+       AND status NOT IN ('processed', 'ignored', 'rejected', 'failed')
+     LIMIT 1`,
+    [where.connectorId, where.externalIds, where.exceptId],
+  );
+  return pending !== undefined;
+}
+
+/** Items whose work is done: `processed` (their messages are stored) or `ignored` (nothing to store); error cleared. */
+export async function markIntakeItemsDone(
+  db: SqlClient,
+  ids: readonly string[],
+  status: Extract<IntakeStatus, "processed" | "ignored">,
+): Promise<void> {
+  await db.sql(`UPDATE intake_items SET status = $2, error = NULL, processed_at = now() WHERE id = ANY($1::uuid[])`, [
+    ids,
+    status,
+  ]);
+}
+
+/** Replaces items' raw bodies (with their masked versions), in one statement. */
+export async function replaceRawBodies(
+  db: SqlClient,
+  bodies: readonly { id: string; rawBody: string }[],
+): Promise<void> {
+  await db.sql(
+    `UPDATE intake_items i SET raw_body = t.raw_body
+     FROM unnest($1::uuid[], $2::text[]) AS t(id, raw_body) WHERE i.id = t.id`,
+    [bodies.map((entry) => entry.id), bodies.map((entry) => entry.rawBody)],
+  );
+}
+
+/** An attempt failed and will be retried: the item keeps its status and shows why. */
+export async function recordIntakeError(prisma: PrismaClient, id: string, reason: string): Promise<void> {
+  await prisma.intakeItem.update({ where: { id }, data: { error: reason } });
 }
 
 /** Marks an item failed for good (bad input, or retries exhausted); `plaint replay` can re-run it. */

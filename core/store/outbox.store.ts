@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../kernel/db/database";
+import { insertRows, type BulkTable } from "./bulk-insert";
 
 /** An outbox row as the dispatcher claims it. */
 export interface OutboxRow {
@@ -27,6 +28,28 @@ export async function insertOutboxItem(db: SqlClient, item: NewOutboxItem): Prom
      VALUES ($1::uuid, $2, $3::uuid, $4::jsonb, $5)`,
     [randomUUID(), item.destination, item.caseId, JSON.stringify(item.payload), item.idempotencyKey],
   );
+}
+
+/** An outbox row the worker writes in bulk, one field per column as the bulk insert sends them (payload: JSON text). */
+export interface NewOutboxRow {
+  id: string;
+  destination: string;
+  case_id: string;
+  payload: string;
+  idempotency_key: string;
+}
+
+const outboxTable: BulkTable<NewOutboxRow> = {
+  name: "outbox",
+  columns: { id: "uuid", destination: "text", case_id: "uuid", payload: "jsonb", idempotency_key: "text" },
+};
+
+/**
+ * Writes outbox rows in one statement (none when `rows` is empty), due at once. A row whose idempotency key the
+ * outbox already has is left out: the unique index keeps one per destination, event and subject.
+ */
+export function insertOutboxRows(db: SqlClient, rows: readonly NewOutboxRow[]): Promise<void> {
+  return insertRows(db, outboxTable, rows, "ON CONFLICT (idempotency_key) DO NOTHING");
 }
 
 /**

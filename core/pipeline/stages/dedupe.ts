@@ -1,5 +1,6 @@
 import type { SqlClient } from "../../kernel/db/database";
 import { senderIdentities } from "../../cases/identities";
+import { findStoredIdempotencyKeys } from "../../store/messages.store";
 import { inboundMessageKey } from "../idempotency-key";
 import type { FreshMessage, IntakeMessages } from "../pipeline.types";
 
@@ -15,11 +16,7 @@ export async function dedupe(tx: SqlClient, items: readonly IntakeMessages[]): P
   const keys = items.flatMap((item) =>
     item.messages.map((message) => inboundMessageKey(item.connectorId, message.externalId)),
   );
-  const stored = await tx.sql<{ idempotencyKey: string }>(
-    `SELECT idempotency_key AS "idempotencyKey" FROM messages WHERE idempotency_key = ANY($1::text[])`,
-    [keys],
-  );
-  const alreadyStored = new Set(stored.map((row) => row.idempotencyKey));
+  const alreadyStored = await findStoredIdempotencyKeys(tx, keys);
   return { fresh: freshMessages(items, alreadyStored), alreadyStored };
 }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { SqlClient } from "../../kernel/db/database";
+import { insertOutboxRows, type NewOutboxRow } from "../../store/outbox.store";
 import { queueAcknowledgements } from "../acknowledgements";
-import { outboxTable, type OutboxRow } from "../case-rows";
 import { outboxKey } from "../idempotency-key";
-import { insertRows } from "../insert-rows";
 import { maskRawBodies } from "../intake-masking";
 import type { IngestSettings, IntakeMessages, Placement } from "../pipeline.types";
 import { markUndeliverable } from "../reachability";
@@ -22,18 +21,12 @@ export async function effects(
   if (placements.length === 0) return;
   await markUndeliverable(tx, placements, settings.policies);
   await queueAcknowledgements(tx, placements, settings.policies);
-  if (settings.destinations.length > 0)
-    await insertRows(
-      tx,
-      outboxTable,
-      sideEffects(settings.destinations, placements),
-      "ON CONFLICT (idempotency_key) DO NOTHING",
-    );
+  if (settings.destinations.length > 0) await insertOutboxRows(tx, sideEffects(settings.destinations, placements));
   await maskRawBodies(tx, items, placements, settings.analyzer, settings.rawMaskers);
 }
 
 /** One outbox row per destination and placement: `case.created` for a new case, `message.added` for a joined one. */
-export function sideEffects(destinations: readonly { id: string }[], placements: readonly Placement[]): OutboxRow[] {
+export function sideEffects(destinations: readonly { id: string }[], placements: readonly Placement[]): NewOutboxRow[] {
   return placements.flatMap((placement) => {
     const joined = placement.via.action === "join";
     const event = joined ? "message.added" : "case.created";

@@ -1,6 +1,7 @@
 import type { SqlClient } from "../../kernel/db/database";
 import { consolidateMergedCustomers } from "../../cases/consolidate";
 import type { MatchingConfig } from "../../config/config.schema";
+import { markIntakeItemsDone } from "../../store/intake.store";
 import { inboundMessageKey } from "../idempotency-key";
 import type { IntakeMessages } from "../pipeline.types";
 
@@ -23,9 +24,8 @@ export async function finish(
 ): Promise<void> {
   await consolidateMergedCustomers(tx, outcome.mergedCustomers, matching, new Date());
   const { processed, ignored } = itemStatuses(items, outcome);
-  const finish = `UPDATE intake_items SET status = $2, error = NULL, processed_at = now() WHERE id = ANY($1::uuid[])`;
-  if (processed.length > 0) await tx.sql(finish, [processed, "processed"]);
-  if (ignored.length > 0) await tx.sql(finish, [ignored, "ignored"]);
+  if (processed.length > 0) await markIntakeItemsDone(tx, processed, "processed");
+  if (ignored.length > 0) await markIntakeItemsDone(tx, ignored, "ignored");
 }
 
 /** `processed` when the item put a message on a case or updated one (now or in an earlier run), `ignored` otherwise. */

@@ -2,6 +2,7 @@ import type { SqlClient } from "../../kernel/db/database";
 import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import { findOrCreateSenders, senderIdentities, type ResolvedSender } from "../../cases/identities";
 import { linkIdentities } from "../../customers/link-identities";
+import { mergeCustomerAttributes } from "../../store/customers.store";
 import type { IdentityConfig } from "../../customers/identity.schema";
 import type { AnalyzedCandidate } from "../pipeline.types";
 
@@ -68,12 +69,8 @@ async function recordCustomerFacts(
 ): Promise<void> {
   const facts = fresh.flatMap(({ message }, index) => {
     const customerId = senders[index]?.customerId;
-    return message.customer && customerId ? [{ customerId, facts: JSON.stringify(message.customer) }] : [];
+    return message.customer && customerId ? [{ customerId, attributes: message.customer }] : [];
   });
   if (facts.length === 0) return;
-  await tx.sql(
-    `UPDATE customers c SET attributes = c.attributes || t.facts, updated_at = now()
-     FROM unnest($1::uuid[], $2::jsonb[]) AS t(id, facts) WHERE c.id = t.id`,
-    [facts.map((entry) => entry.customerId), facts.map((entry) => entry.facts)],
-  );
+  await mergeCustomerAttributes(tx, facts);
 }

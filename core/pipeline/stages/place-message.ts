@@ -2,6 +2,7 @@ import type { CanonicalMessage } from "../../../normalizers/canonical-message";
 import type { SqlClient } from "../../kernel/db/database";
 import { TransientError } from "../../kernel/errors";
 import { matchThread } from "../../cases/thread-match";
+import { hasUnfinishedIntake } from "../../store/intake.store";
 import type { CasesConfig } from "../../config/config.schema";
 import { joinExistingFollowUp } from "../batch-state";
 import { isMachineMail } from "../placement";
@@ -85,12 +86,5 @@ async function parentStillArriving(
 ): Promise<boolean> {
   const keys = awaitedParents(item, message, maxAttempts);
   if (keys.length === 0) return false;
-  const [pending] = await tx.sql<{ id: string }>(
-    `SELECT id::text AS id FROM intake_items
-     WHERE connector_id = $1 AND external_id = ANY($2::text[]) AND id <> $3::uuid
-       AND status NOT IN ('processed', 'ignored', 'rejected', 'failed')
-     LIMIT 1`,
-    [item.connectorId, keys, item.intakeItemId],
-  );
-  return pending !== undefined;
+  return hasUnfinishedIntake(tx, { connectorId: item.connectorId, externalIds: keys, exceptId: item.intakeItemId });
 }

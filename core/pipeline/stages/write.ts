@@ -1,8 +1,9 @@
 import type { SqlClient } from "../../kernel/db/database";
 import type { Priority } from "../../cases/priority";
+import { insertCaseRows } from "../../store/cases.store";
+import { appendEventRows } from "../../store/events.store";
+import { insertMessageRows } from "../../store/messages.store";
 import { touchJoinedCases } from "../batch-state";
-import { caseTable, eventTable, messageTable } from "../case-rows";
-import { insertRows } from "../insert-rows";
 import { caseRow, type RoutedCase } from "../new-cases";
 import { events } from "../placement-events";
 import { messageRow } from "../placement";
@@ -19,20 +20,18 @@ export async function write(
   priorities: ReadonlyMap<string, Priority>,
 ): Promise<void> {
   if (routed.length > 0)
-    await insertRows(
+    await insertCaseRows(
       tx,
-      caseTable,
       routed.map((entry) => caseRow(entry, priorities.get(entry.id))),
     );
   await touchJoinedCases(tx, placed.batch);
   if (placed.placements.length === 0) return;
-  await insertRows(tx, messageTable, placed.placements.map(messageRow));
+  await insertMessageRows(tx, placed.placements.map(messageRow), { skipExistingKeys: false });
   // Event ids follow the order of this list, so each case's trail reads created → classified → routed →
   // message_added.
   const opened = new Map(routed.map((entry) => [entry.id, entry]));
-  await insertRows(
+  await appendEventRows(
     tx,
-    eventTable,
     placed.placements.flatMap((placement) =>
       events(placement, opened.get(placement.caseId), priorities.get(placement.caseId)),
     ),

@@ -1,9 +1,12 @@
 import type { SqlClient } from "../kernel/db/database";
 
+// The bulk writer the store modules share for the worker's batches: a module that owns a table describes it here
+// once (its columns' types) and exports a named function that inserts that table's rows. It owns no table itself.
+
 type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz" | "boolean" | "int4";
 
 /** A table written in bulk: each column's SQL type, and columns filled by an SQL expression (e.g. `now()`). */
-export interface Table<Row> {
+export interface BulkTable<Row> {
   name: string;
   columns: { [Column in keyof Row & string]: ColumnType };
   extra?: Record<string, string>;
@@ -14,7 +17,12 @@ export interface Table<Row> {
  * The statement's text is the same whatever the number of rows, so PostgreSQL can reuse its plan; jsonb and
  * timestamptz travel as text and are cast on the server.
  */
-export async function insertRows<Row>(db: SqlClient, table: Table<Row>, rows: Row[], suffix = ""): Promise<void> {
+export async function insertRows<Row>(
+  db: SqlClient,
+  table: BulkTable<Row>,
+  rows: readonly Row[],
+  suffix = "",
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(table.columns) as (keyof Row & string)[];
   const extra = Object.entries(table.extra ?? {});
