@@ -3,6 +3,14 @@ import { RecipientOptedOutError, type ReplyHistory, type SentAutomaticMessage } 
 import type { ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { PermanentError } from "../kernel/errors";
+import { markIdentityOptedOut } from "../store/customers.store";
+import { appendEvent } from "../store/events.store";
+import {
+  findAutomaticSentSince,
+  findLatestCustomerMessage,
+  findOutboundMessage,
+  markReplySent,
+} from "../store/messages.store";
 import type { OutboxHandler } from "./outbox-dispatcher";
 
 /**
@@ -14,23 +22,15 @@ import type { OutboxHandler } from "./outbox-dispatcher";
  */
 export function createReplyHandler(database: Database, connectors: ConnectorSet): OutboxHandler {
   return async (row) => {
-    const outbound = await database.prisma.message.findUniqueOrThrow({
-      where: { id: String(row.payload["messageId"]) },
-      include: { case: { select: { customerId: true, number: true, subject: true } } },
-    });
+    const outbound = await findOutboundMessage(database.prisma, String(row.payload["messageId"]));
     // The channels the connectors answering on this row's channel send on: a mail reply answers the customer's
     // latest mail, a WhatsApp reply through Twilio their latest SMS or WhatsApp message.
     const rowChannel = row.destination.replace(/^reply:/, "");
     const families = new Set(connectors.answering(rowChannel).flatMap((c) => c.definition.reply?.channels ?? []));
-    const answered = await database.prisma.message.findFirst({
-      where: {
-        caseId: outbound.caseId,
-        direction: "in",
-        channel: { in: [...families] },
-        identity: { customerId: outbound.case.customerId },
-      },
-      orderBy: { sentAt: "desc" },
-      include: { identity: true, intakeItem: { select: { connectorId: true } } },
+    const answered = await findLatestCustomerMessage(database.prisma, {
+      caseId: outbound.caseId,
+      customerId: outbound.case.customerId,
+      channels: [...families],
     });
     const connector = answered?.intakeItem ? connectors.get(answered.intakeItem.connectorId) : undefined;
     const reply = connector?.definition.reply;
@@ -44,14 +44,12 @@ export function createReplyHandler(database: Database, connectors: ConnectorSet)
     const automatic = outbound.automatic || (outbound.flags as { automatic?: boolean }).automatic === true;
     const now = new Date();
     const refuse = async (reason: string): Promise<never> => {
-      await database.prisma.caseEvent.create({
-        data: {
-          caseId: outbound.caseId,
-          actor: `connector:${connector.id}`,
-          type: "reply_not_sent",
-          reason,
-          data: { messageId: outbound.id },
-        },
+      await appendEvent(database, {
+        caseId: outbound.caseId,
+        actor: `connector:${connector.id}`,
+        type: "reply_not_sent",
+        reason,
+        data: { messageId: outbound.id },
       });
       throw new PermanentError(reason);
     };
@@ -91,33 +89,30 @@ export function createReplyHandler(database: Database, connectors: ConnectorSet)
     const sent = await reply.send(connector.config, outboundReply).catch(async (error: unknown) => {
       // The vendor knows of an opt-out we missed (sent from another system, or before Plaint): record it.
       if (error instanceof RecipientOptedOutError) {
-        await database.prisma.identity.update({ where: { id: recipient.id }, data: { optedOutAt: now } });
+        await markIdentityOptedOut(database.prisma, recipient.id, now);
         await refuse(`${recipient.value} opted out (${error.message})`);
       }
       throw error;
     });
-    await database.prisma.$transaction([
-      database.prisma.message.update({
-        where: { id: outbound.id },
-        data: {
-          externalId: sent.externalId,
-          identityId: recipient.id,
-          automatic,
-          sentAt: now,
-          ...(sent.subject !== undefined && { subject: sent.subject }),
-          ...(reply.reportsDelivery && { deliveryStatus: "sent" }),
-        },
-      }),
-      database.prisma.caseEvent.create({
-        data: {
-          caseId: outbound.caseId,
-          actor: `connector:${connector.id}`,
-          type: "reply_sent",
-          reason: `sent to ${recipient.value} by ${channel}`,
-          data: { messageId: outbound.id, externalId: sent.externalId, ...sent.eventData },
-        },
-      }),
-    ]);
+    // The message is sent and its trail says so, together or not at all.
+    await database.transaction(async (tx) => {
+      await markReplySent(tx, {
+        messageId: outbound.id,
+        externalId: sent.externalId,
+        identityId: recipient.id,
+        automatic,
+        sentAt: now,
+        subject: sent.subject,
+        deliveryStatus: reply.reportsDelivery ? "sent" : null,
+      });
+      await appendEvent(tx, {
+        caseId: outbound.caseId,
+        actor: `connector:${connector.id}`,
+        type: "reply_sent",
+        reason: `sent to ${recipient.value} by ${channel}`,
+        data: { messageId: outbound.id, externalId: sent.externalId, ...sent.eventData },
+      });
+    });
   };
 }
 
@@ -130,13 +125,5 @@ async function automaticSentWithin(
   now: Date,
 ): Promise<SentAutomaticMessage[]> {
   if (minutes <= 0) return [];
-  const rows = await database.sql<SentAutomaticMessage>(
-    `SELECT case_id = $1::uuid AS "sameCase", identity_id IS NOT DISTINCT FROM $2::uuid AS "sameRecipient",
-            sent_at AS "sentAt"
-     FROM messages
-     WHERE direction = 'out' AND automatic AND external_id IS NOT NULL
-       AND (case_id = $1::uuid OR identity_id = $2::uuid) AND sent_at >= $3`,
-    [caseId, identityId, new Date(now.getTime() - minutes * 60_000).toISOString()],
-  );
-  return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
+  return findAutomaticSentSince(database, { caseId, identityId, since: new Date(now.getTime() - minutes * 60_000) });
 }

@@ -163,6 +163,11 @@ export async function markEmailsUndeliverable(
   );
 }
 
+/** The identity opted out at `at` (the vendor told us when sending to it). */
+export async function markIdentityOptedOut(prisma: PrismaClient, identityId: string, at: Date): Promise<void> {
+  await prisma.identity.update({ where: { id: identityId }, data: { optedOutAt: at } });
+}
+
 /** What {@link findHoldersAndNames} returns per row. */
 export interface HolderOrCustomer {
   /** `holder`: a customer holding one of the keys; `customer`: one of the customers asked for by id. */
