@@ -1,14 +1,15 @@
 import { createHash } from "node:crypto";
 import { ImapFlow, type FetchMessageObject } from "imapflow";
 import type { Database } from "../../../core/kernel/db/database";
+import type { Logger } from "../../../core/kernel/logger";
+import type { JobQueue } from "../../../core/queue/job-queue";
+import { readConnectorCursor, saveConnectorCursor, type CursorKey } from "../../../core/store/connector-cursors.store";
 import {
   recordIntake,
   type IntakeWriter,
   type NewIntakeItem,
   type RecordedIntake,
-} from "../../../core/intake/intake-log";
-import type { Logger } from "../../../core/kernel/logger";
-import type { JobQueue } from "../../../core/queue/job-queue";
+} from "../../../core/store/intake.store";
 import type { ImapMailboxConfig } from "./email.schema";
 
 /** Where the intake is in a mailbox: stored in connector_cursors under (connectorId, folder). */
@@ -133,10 +134,7 @@ export class ImapIntake {
 
   /** Reads the stored cursor of this connector's folder, null before the first mail was taken. */
   async readCursor(): Promise<ImapCursor | null> {
-    const row = await this.options.database.prisma.connectorCursor.findUnique({
-      where: { connectorId_scope: { connectorId: this.options.connectorId, scope: this.options.mailbox.folder } },
-    });
-    return row ? parseCursor(row.value) : null;
+    return parseCursor(await readConnectorCursor(this.options.database.prisma, this.cursorKey()));
   }
 
   private async loop(): Promise<void> {
@@ -318,13 +316,13 @@ export class ImapIntake {
   }
 
   private async saveCursor(cursor: ImapCursor): Promise<void> {
-    const { connectorId, mailbox, database } = this.options;
     const value = { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid };
-    await database.prisma.connectorCursor.upsert({
-      where: { connectorId_scope: { connectorId, scope: mailbox.folder } },
-      create: { connectorId, scope: mailbox.folder, value },
-      update: { value },
-    });
+    await saveConnectorCursor(this.options.database.prisma, this.cursorKey(), value);
+  }
+
+  /** The cursor's address: this connector, scoped to its folder. */
+  private cursorKey(): CursorKey {
+    return { connectorId: this.options.connectorId, scope: this.options.mailbox.folder };
   }
 
   /** Resolves on new mail (EXISTS), a closed connection, stop(), or after `ms`. */
