@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "./kernel/db/database";
 import { acquireEmbeddedLock } from "./kernel/db/embedded-lock";
 import { describeError } from "./kernel/errors";
 import { createApp } from "./http/app";
-import { findStrandedIntake } from "./intake/intake-log";
+import { findStrandedIntake } from "./store/intake.store";
 import { createLogger, type Logger } from "./kernel/logger";
 import { createMetrics } from "./kernel/metrics";
 import { createIntakeHandler, ingestSettings } from "./pipeline/process-intake";

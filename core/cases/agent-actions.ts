@@ -7,6 +7,7 @@ import {
   insertSplitCase,
   setAgentCategory,
   touchCase,
+  type CaseHead,
 } from "../store/cases.store";
 import { saveAgentLabel } from "../store/classification.store";
 import { appendEvent, findJoinEvent } from "../store/events.store";
@@ -18,7 +19,7 @@ import {
   moveMessage,
 } from "../store/messages.store";
 import { formatCaseNumber } from "./case-number";
-import { findCase, type CaseHead } from "./case-lookup";
+import { findCase } from "./case-lookup";
 
 /** Why an agent action was refused: the HTTP status it maps to and a message for the agent. */
 export interface ActionRefusal {

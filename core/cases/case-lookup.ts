@@ -3,8 +3,6 @@ import type { SqlClient } from "../kernel/db/database";
 import { findCaseHead, type CaseHead, type CaseKey } from "../store/cases.store";
 import { parseCaseNumber } from "./case-number";
 
-export type { CaseHead } from "../store/cases.store";
-
 /** The case a reference names: `C-<number>` or the number, else the uuid; null when it is neither. */
 export function parseCaseReference(reference: string): CaseKey | null {
   const number = parseCaseNumber(reference);

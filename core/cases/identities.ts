@@ -3,8 +3,6 @@ import type { SqlClient } from "../kernel/db/database";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import { findIdentities, insertCustomers, insertIdentities, type IdentityKey } from "../store/customers.store";
 
-export type { IdentityKey } from "../store/customers.store";
-
 /**
  * The identities a message's sender can be recognised by, strongest first. The first one is the
  * message's sender identity; the others are linked to the same customer when nobody else holds them.

@@ -63,8 +63,6 @@ export function placedSubjectKey(customerId: string, topic: string): string {
   return `subject\u0000${customerId}\u0000${topic}`;
 }
 
-export type { CaseRow } from "../store/case-matching.store";
-
 /**
  * The case a message's own thread hints point at, trying the rules in order of strength: a case tag (in the
  * subject, or signed into our reply address or Message-ID), the message it replies to, and optionally the same

@@ -1,5 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from "libphonenumber-js";
-import { senderIdentities, type IdentityKey } from "../cases/identities";
+import { senderIdentities } from "../cases/identities";
+import type { IdentityKey } from "../store/customers.store";
 import type { CanonicalMessage } from "../../normalizers/canonical-message";
 import type { IdentityConfig, IdentityEvidenceWeights } from "./identity.schema";
 

@@ -4,7 +4,7 @@ import type { HttpAnswer, HttpIntake, InboundRequest } from "../connector-contra
 import type { ConfiguredConnector, ConnectorSet } from "../connector-contract/connector-set";
 import { describeError } from "../kernel/errors";
 import { IntakeBatchWriter } from "../intake/intake-batch-writer";
-import type { IntakeWriter } from "../intake/intake-log";
+import type { IntakeWriter } from "../store/intake.store";
 import type { Logger } from "../kernel/logger";
 import type { Metrics } from "../kernel/metrics";
 import { rejectedPayloadId } from "../pipeline/idempotency-key";

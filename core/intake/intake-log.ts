@@ -1,15 +1,6 @@
 /**
- * The intake log's queries live in `core/store/intake.store.ts`. They are re-exported here for the callers that
- * still import them from this path (the hub's stranded-intake sweep, `plaint replay`, the pipeline, the IMAP
- * intake) until those move to the store themselves.
+ * The intake log's queries live in `core/store/intake.store.ts`; import them from there. This re-export is left only
+ * for bench/floor.ts and bench/profile-pipeline.ts, which still import `recordIntake` from this path: delete this
+ * file once they import the store.
  */
-export {
-  findStrandedIntake,
-  markIntakeFailed,
-  recordIntake,
-  resetForReplay,
-  type IntakeStatus,
-  type IntakeWriter,
-  type NewIntakeItem,
-  type RecordedIntake,
-} from "../store/intake.store";
+export { recordIntake } from "../store/intake.store";

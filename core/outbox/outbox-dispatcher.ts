@@ -4,8 +4,6 @@ import type { Logger } from "../kernel/logger";
 import { backoffDelay } from "../queue/backoff";
 import { claimDueOutbox, markOutboxDone, recordOutboxFailure, type OutboxRow } from "../store/outbox.store";
 
-export type { OutboxRow } from "../store/outbox.store";
-
 /** Performs one kind of side effect; throws PermanentError to stop retries, anything else to retry. */
 export type OutboxHandler = (row: OutboxRow) => Promise<void>;
 

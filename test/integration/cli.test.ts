@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../core/kernel/db/database";
-import { recordIntake } from "../../core/intake/intake-log";
+import { recordIntake } from "../../core/store/intake.store";
 import { complaint, webhookSecret, writeTestConfig } from "../support/test-hub";
 
 const cli = path.resolve(__dirname, "../../dist/core/cli/plaint.js");

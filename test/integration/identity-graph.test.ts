@@ -12,7 +12,7 @@ import { mergeCustomers } from "../../core/customers/merge";
 import { openDatabase, type Database, type SqlClient } from "../../core/kernel/db/database";
 import { createAuthenticator } from "../../core/http/auth";
 import { customersRouter } from "../../core/http/customers.routes";
-import { recordIntake } from "../../core/intake/intake-log";
+import { recordIntake } from "../../core/store/intake.store";
 import { ingestMessages, type IngestSettings } from "../../core/pipeline/ingest-messages";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../../core/kernel/db/database";
-import { recordIntake } from "../../core/intake/intake-log";
+import { recordIntake } from "../../core/store/intake.store";
 import { createLogger } from "../../core/kernel/logger";
 import { casesConfigSchema } from "../../core/config/config.schema";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";

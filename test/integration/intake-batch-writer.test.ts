@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { IntakeBatchWriter } from "../../core/intake/intake-batch-writer";
-import type { IntakeWriter, NewIntakeItem } from "../../core/intake/intake-log";
+import type { IntakeWriter, NewIntakeItem } from "../../core/store/intake.store";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 /** Group commit at the HTTP edge, on both databases: every item durable once, fewer statements than items. */

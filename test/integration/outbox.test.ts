@@ -5,7 +5,8 @@ import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { TransientError } from "../../core/kernel/errors";
 import { createLogger } from "../../core/kernel/logger";
 import { PermanentError } from "../../core/kernel/errors";
-import { OutboxDispatcher, type OutboxRow } from "../../core/outbox/outbox-dispatcher";
+import { OutboxDispatcher } from "../../core/outbox/outbox-dispatcher";
+import type { OutboxRow } from "../../core/store/outbox.store";
 import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 /** The outbox on real PostgreSQL: each row delivered once by competing dispatchers, failures sorted by cause. */

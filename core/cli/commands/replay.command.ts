@@ -2,7 +2,7 @@ import type { PlaintConfig } from "../../config/config.schema";
 import type { PlaintEnv } from "../../kernel/config/env";
 import { openDatabase } from "../../kernel/db/database";
 import { acquireEmbeddedLock } from "../../kernel/db/embedded-lock";
-import { resetForReplay } from "../../intake/intake-log";
+import { resetForReplay } from "../../store/intake.store";
 import { createLogger } from "../../kernel/logger";
 import { createIntakeHandler, ingestSettings } from "../../pipeline/process-intake";
 import { BullmqQueue } from "../../queue/bullmq-queue";
