@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Queue } from "bullmq";
 import pg from "pg";
-import { recordIntake } from "../core/intake/intake-log";
+import { recordIntake } from "../core/store/intake.store";
 import { round } from "./load";
 import { startCpuMonitor, type CpuWatch } from "./resources";
 

@@ -26,7 +26,7 @@ import { Queue, Worker } from "bullmq";
 import pg from "pg";
 import { bindConnectors, loadConfigOrThrow } from "../core/hub";
 import { openDatabase } from "../core/kernel/db/database";
-import { recordIntake } from "../core/intake/intake-log";
+import { recordIntake } from "../core/store/intake.store";
 import { createLogger } from "../core/kernel/logger";
 import { createIntakeHandler, ingestSettings } from "../core/pipeline/process-intake";
 import { inboundMessageKey } from "../core/pipeline/idempotency-key";
