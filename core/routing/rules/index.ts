@@ -15,4 +15,5 @@ export {
   type RulesOutcome,
   type SkippedRule,
 } from "./evaluate";
+export { checkRules } from "./rules.checks";
 export { ruleSchema, rulesSchema, type Rule } from "./rules.schema";
