@@ -3,6 +3,7 @@ import { z } from "zod";
 import { slugSchema } from "../kernel/config/slug";
 import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { identityConfigSchema } from "../customers/identity.schema";
+import { rulesSchema } from "../routing/rules/rules.schema";
 import type { ConnectorConfigBase } from "../connector-contract/connector";
 
 export { slugSchema } from "../kernel/config/slug";
@@ -39,10 +40,15 @@ export const teamConfigSchema = z.strictObject({
   name: z.string().min(1),
 });
 
-/** `routing:` where cases go. Rules arrive with a later issue; until then everything goes to `defaultTeam`. */
+/** `routing:` where cases go. */
 export const routingConfigSchema = z.strictObject({
   /** Team of any case no rule claims; must be one of `teams[].id`. */
   defaultTeam: slugSchema,
+  /**
+   * Rules, evaluated in the order written (core/routing/README.md, "Rules"). Validated here, not yet run by the
+   * pipeline. Optional rather than defaulted to `[]` while callers build `RoutingConfig` values without it.
+   */
+  rules: rulesSchema.optional(),
 });
 
 /** What a customer's reply to a closed case does. */

@@ -2,6 +2,7 @@ import type { ConnectorCatalog } from "../connector-contract/connector-set";
 import { closestMatch } from "../kernel/config/did-you-mean";
 import { formatPath, type PathProblem } from "../kernel/config/problems";
 import { valueAt } from "../kernel/config/schema-walk";
+import { checkRules } from "../routing/rules/rules.checks";
 
 /** One field that must be unique across the entries of a list. */
 interface UniqueField {
@@ -43,6 +44,7 @@ export function checkSemantics(data: unknown, connectors: ConnectorCatalog): Pat
     ...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)),
     ...defaultTeamProblems(data),
     ...connectorProblems(data, connectors),
+    ...checkRules(data),
   ];
 }
 
