@@ -4,6 +4,7 @@ import { slugSchema } from "../kernel/config/slug";
 import { redactionConfigSchema } from "../../normalizers/analysis/redaction/redaction.schema";
 import { identityConfigSchema } from "../customers/identity.schema";
 import { rulesSchema } from "../routing/rules/rules.schema";
+import { calendarSchema } from "../routing/calendar/calendar.schema";
 import type { ConnectorConfigBase } from "../connector-contract/connector";
 
 export { slugSchema } from "../kernel/config/slug";
@@ -45,10 +46,27 @@ export const routingConfigSchema = z.strictObject({
   /** Team of any case no rule claims; must be one of `teams[].id`. */
   defaultTeam: slugSchema,
   /**
-   * Rules, evaluated in the order written (core/routing/README.md, "Rules"). Validated here, not yet run by the
-   * pipeline. Optional rather than defaulted to `[]` while callers build `RoutingConfig` values without it.
+   * Rules, evaluated in the order written (core/routing/README.md, "Rules"). Validated at start-up with their
+   * cross-references; not yet run by the pipeline (every case still goes to `defaultTeam`).
    */
-  rules: rulesSchema.optional(),
+  rules: rulesSchema.default(() => []),
+});
+
+/** One entry of `agents:`: a person cases are assigned to. */
+export const agentConfigSchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().min(1),
+  /** The teams whose cases the agent works; each must be one of `teams[].id`. */
+  teams: z.array(slugSchema).min(1, "name at least one team the agent works for"),
+  /** Open cases the agent can hold at once; least-loaded assignment counts against it. Unset: no limit. */
+  capacity: z.number().int().positive().optional(),
+  /** The agent's Slack user id (`U…`), linking Slack actions to this agent. */
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, "a Slack user id, like U024BE7LH")
+    .optional(),
+  /** Unavailable agents (on leave) get no new cases from assignment strategies. */
+  available: z.boolean().default(true),
 });
 
 /** What a customer's reply to a closed case does. */
@@ -195,6 +213,8 @@ export function plaintConfigSchema(connectorEntry: z.ZodType<ConnectorConfigBase
     server: serverConfigSchema.prefault({}),
     apiKeys: z.array(apiKeyConfigSchema).min(1, "add at least one API key"),
     teams: z.array(teamConfigSchema).min(1, "add at least one team"),
+    agents: z.array(agentConfigSchema).default(() => []),
+    calendars: z.array(calendarSchema).default(() => []),
     routing: routingConfigSchema,
     cases: casesConfigSchema.prefault({}),
     taxonomy: taxonomyConfigSchema.prefault({}),
@@ -214,6 +234,7 @@ export type ServerConfig = z.output<typeof serverConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeyConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
 export type RoutingConfig = z.output<typeof routingConfigSchema>;
+export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type CasesConfig = z.output<typeof casesConfigSchema>;
 export type MatchingConfig = z.output<typeof matchingConfigSchema>;
 export type ClassificationConfig = z.output<typeof classificationConfigSchema>;

@@ -30,6 +30,9 @@ const UNIQUE_FIELDS: readonly UniqueField[] = [
     secret: true,
   },
   { list: ["teams"], field: "id", label: "team id", hint: "give each team its own id" },
+  { list: ["agents"], field: "id", label: "agent id", hint: "give each agent its own id" },
+  { list: ["agents"], field: "slackUserId", label: "Slack user id", hint: "link each Slack user to one agent" },
+  { list: ["calendars"], field: "id", label: "calendar id", hint: "give each calendar its own id" },
   { list: ["taxonomy", "categories"], field: "id", label: "category id", hint: "give each category its own id" },
   { list: ["connectors"], field: "id", label: "connector id", hint: "give each connector its own id" },
   { list: ["destinations"], field: "id", label: "destination id", hint: "give each destination its own id" },
@@ -43,6 +46,7 @@ export function checkSemantics(data: unknown, connectors: ConnectorCatalog): Pat
   return [
     ...UNIQUE_FIELDS.flatMap((unique) => duplicates(data, unique)),
     ...defaultTeamProblems(data),
+    ...agentTeamProblems(data),
     ...connectorProblems(data, connectors),
     ...checkRules(data),
   ];
@@ -90,17 +94,38 @@ function stringFields(data: unknown, list: readonly string[], field: string): { 
   });
 }
 
+/** Every team an agent works for must exist. */
+function agentTeamProblems(data: unknown): PathProblem[] {
+  const teamIds = stringFields(data, ["teams"], "id").map(({ value }) => value);
+  const agents = valueAt(data, ["agents"]);
+  if (!Array.isArray(agents)) return [];
+  return agents.flatMap((agent: unknown, index) => {
+    const teams = valueAt(agent, ["teams"]);
+    if (!Array.isArray(teams)) return [];
+    return teams.flatMap((team: unknown, position) =>
+      typeof team === "string" && !teamIds.includes(team)
+        ? [{ path: ["agents", index, "teams", position], ...unknownTeam(team, teamIds) }]
+        : [],
+    );
+  });
+}
+
 function defaultTeamProblems(data: unknown): PathProblem[] {
   const team = valueAt(data, ["routing", "defaultTeam"]);
   if (typeof team !== "string") return [];
   const teamIds = stringFields(data, ["teams"], "id").map(({ value }) => value);
   if (teamIds.includes(team)) return [];
-  const close = closestMatch(team, teamIds);
+  return [{ path: ["routing", "defaultTeam"], ...unknownTeam(team, teamIds) }];
+}
+
+/** The message and hint for a team id that names no team. */
+function unknownTeam(team: string, teamIds: readonly string[]): { message: string; hint: string } {
+  const close = closestMatch(team, [...teamIds]);
   const hint =
     close !== undefined
       ? `did you mean "${close}"? teams: ${teamIds.join(", ")}`
       : teamIds.length > 0
         ? `use one of the team ids: ${teamIds.join(", ")}`
         : `add a team with id "${team}" under teams:`;
-  return [{ path: ["routing", "defaultTeam"], message: `team "${team}" does not exist`, hint }];
+  return { message: `team "${team}" does not exist`, hint };
 }

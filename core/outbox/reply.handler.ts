@@ -1,6 +1,14 @@
 import type { Channel, ThreadHints } from "../../normalizers/canonical-message";
-import { RecipientOptedOutError, type ReplyHistory, type SentAutomaticMessage } from "../connector-contract/connector";
-import type { ConnectorSet } from "../connector-contract/connector-set";
+import {
+  RecipientOptedOutError,
+  type ConnectorConfigBase,
+  type OutboundReply,
+  type ReplyChannel,
+  type ReplyHistory,
+  type SentAutomaticMessage,
+  type SentReply,
+} from "../connector-contract/connector";
+import type { ConfiguredConnector, ConnectorSet } from "../connector-contract/connector-set";
 import type { Database } from "../kernel/db/database";
 import { PermanentError } from "../kernel/errors";
 import { markIdentityOptedOut } from "../store/customers.store";
@@ -12,6 +20,7 @@ import {
   markReplySent,
 } from "../store/messages.store";
 import type { OutboxHandler } from "./outbox-dispatcher";
+import { hubHoldReason } from "./reply-hold";
 
 /**
  * Sends an outbound message of a case (outbox destinations `reply:<channel>`: `reply:email`, `reply:sms`,
@@ -23,61 +32,20 @@ import type { OutboxHandler } from "./outbox-dispatcher";
 export function createReplyHandler(database: Database, connectors: ConnectorSet): OutboxHandler {
   return async (row) => {
     const outbound = await findOutboundMessage(database.prisma, String(row.payload["messageId"]));
-    // The channels the connectors answering on this row's channel send on: a mail reply answers the customer's
-    // latest mail, a WhatsApp reply through Twilio their latest SMS or WhatsApp message.
-    const rowChannel = row.destination.replace(/^reply:/, "");
-    const families = new Set(connectors.answering(rowChannel).flatMap((c) => c.definition.reply?.channels ?? []));
-    const answered = await findLatestCustomerMessage(database.prisma, {
-      caseId: outbound.caseId,
-      customerId: outbound.case.customerId,
-      channels: [...families],
-    });
-    const connector = answered?.intakeItem ? connectors.get(answered.intakeItem.connectorId) : undefined;
-    const reply = connector?.definition.reply;
-    if (!answered?.identity || !connector || !reply?.channels.includes(answered.channel as Channel)) {
-      throw new PermanentError("the case has no customer message on a channel that can be answered");
-    }
-    const unable = reply.unableToSend?.(connector.config);
-    if (unable) throw new PermanentError(unable);
-    const recipient = answered.identity;
-    const channel = answered.channel as Channel;
-    const automatic = outbound.automatic || (outbound.flags as { automatic?: boolean }).automatic === true;
+    const target = await replyTarget(database, connectors, row.destination, outbound);
+    const { connector, reply, answered, recipient, channel } = target;
     const now = new Date();
-    const refuse = async (reason: string): Promise<never> => {
-      await appendEvent(database, {
-        caseId: outbound.caseId,
-        actor: `connector:${connector.id}`,
-        type: "reply_not_sent",
-        reason,
-        data: { messageId: outbound.id },
-      });
-      throw new PermanentError(reason);
-    };
-    if (recipient.optedOutAt) await refuse(`${recipient.value} opted out on ${recipient.optedOutAt.toISOString()}`);
-    if (recipient.undeliverableUntil && recipient.undeliverableUntil > now) {
-      const why = recipient.undeliverableReason ? ` (${recipient.undeliverableReason})` : "";
-      await refuse(`${recipient.value} is undeliverable until ${recipient.undeliverableUntil.toISOString()}${why}`);
-    }
-    const windowHours = reply.customerWindowHours?.(connector.config, channel);
-    if (windowHours !== undefined && now.getTime() - answered.sentAt.getTime() > windowHours * 3_600_000) {
-      await refuse(
-        `the customer last wrote on ${answered.sentAt.toISOString()}: outside ${channel}'s ${windowHours}-hour ` +
-          "customer-service window, only an approved template may be sent",
-      );
-    }
+    const refuse = (reason: string) => refuseReply(database, outbound, connector.id, reason);
 
-    const outboundReply = {
-      messageId: outbound.id,
+    const hubHold = hubHoldReason(
+      recipient,
       channel,
-      to: recipient.value,
-      toName: recipient.name,
-      text: outbound.text,
-      automatic,
-      case: { number: outbound.case.number, subject: outbound.case.subject },
-      ...(answered.externalId && { inReplyTo: answered.externalId }),
-      answeredThread: answered.thread as unknown as ThreadHints,
-      ...(answered.conversationId && { conversationId: answered.conversationId }),
-    };
+      answered.sentAt,
+      reply.customerWindowHours?.(connector.config, channel),
+      now,
+    );
+    if (hubHold) await refuse(hubHold);
+    const outboundReply = outboundReplyOf(outbound, target);
     const history: ReplyHistory = {
       undeliverableUntil: recipient.undeliverableUntil,
       undeliverableReason: recipient.undeliverableReason,
@@ -94,26 +62,111 @@ export function createReplyHandler(database: Database, connectors: ConnectorSet)
       }
       throw error;
     });
-    // The message is sent and its trail says so, together or not at all.
-    await database.transaction(async (tx) => {
-      await markReplySent(tx, {
-        messageId: outbound.id,
-        externalId: sent.externalId,
-        identityId: recipient.id,
-        automatic,
-        sentAt: now,
-        subject: sent.subject,
-        deliveryStatus: reply.reportsDelivery ? "sent" : null,
-      });
-      await appendEvent(tx, {
-        caseId: outbound.caseId,
-        actor: `connector:${connector.id}`,
-        type: "reply_sent",
-        reason: `sent to ${recipient.value} by ${channel}`,
-        data: { messageId: outbound.id, externalId: sent.externalId, ...sent.eventData },
-      });
-    });
+    await recordSent(database, outboundReply, target, sent, now);
   };
+}
+
+type OutboundMessage = Awaited<ReturnType<typeof findOutboundMessage>>;
+
+/** Where a reply goes: the connector, the customer's message it answers, and the identity that wrote it. */
+interface ReplyTarget {
+  connector: ConfiguredConnector;
+  reply: ReplyChannel<ConnectorConfigBase>;
+  answered: NonNullable<Awaited<ReturnType<typeof findLatestCustomerMessage>>>;
+  recipient: NonNullable<NonNullable<Awaited<ReturnType<typeof findLatestCustomerMessage>>>["identity"]>;
+  channel: Channel;
+  caseId: string;
+}
+
+/**
+ * The customer's latest message on a channel the connectors answering on the row's channel send on (a mail reply
+ * answers the latest mail, a WhatsApp reply through Twilio the latest SMS or WhatsApp message), and the connector
+ * it came through, which must be able to send.
+ */
+async function replyTarget(
+  database: Database,
+  connectors: ConnectorSet,
+  destination: string,
+  outbound: OutboundMessage,
+): Promise<ReplyTarget> {
+  const rowChannel = destination.replace(/^reply:/, "");
+  const families = new Set(connectors.answering(rowChannel).flatMap((c) => c.definition.reply?.channels ?? []));
+  const answered = await findLatestCustomerMessage(database.prisma, {
+    caseId: outbound.caseId,
+    customerId: outbound.case.customerId,
+    channels: [...families],
+  });
+  const connector = answered?.intakeItem ? connectors.get(answered.intakeItem.connectorId) : undefined;
+  const reply = connector?.definition.reply;
+  if (!answered?.identity || !connector || !reply?.channels.includes(answered.channel as Channel)) {
+    throw new PermanentError("the case has no customer message on a channel that can be answered");
+  }
+  const unable = reply.unableToSend?.(connector.config);
+  if (unable) throw new PermanentError(unable);
+  const channel = answered.channel as Channel;
+  return { connector, reply, answered, recipient: answered.identity, channel, caseId: outbound.caseId };
+}
+
+/** The reply as the connector's sender gets it. */
+function outboundReplyOf(outbound: OutboundMessage, target: ReplyTarget): OutboundReply {
+  const { answered, recipient, channel } = target;
+  return {
+    messageId: outbound.id,
+    channel,
+    to: recipient.value,
+    toName: recipient.name,
+    text: outbound.text,
+    automatic: outbound.automatic || (outbound.flags as { automatic?: boolean }).automatic === true,
+    case: { number: outbound.case.number, subject: outbound.case.subject },
+    ...(answered.externalId && { inReplyTo: answered.externalId }),
+    answeredThread: answered.thread as unknown as ThreadHints,
+    ...(answered.conversationId && { conversationId: answered.conversationId }),
+  };
+}
+
+/** Records why a reply is held, then stops the outbox retrying it. */
+async function refuseReply(
+  database: Database,
+  outbound: OutboundMessage,
+  connectorId: string,
+  reason: string,
+): Promise<never> {
+  await appendEvent(database, {
+    caseId: outbound.caseId,
+    actor: `connector:${connectorId}`,
+    type: "reply_not_sent",
+    reason,
+    data: { messageId: outbound.id },
+  });
+  throw new PermanentError(reason);
+}
+
+/** The message is sent and its trail says so, together or not at all. */
+async function recordSent(
+  database: Database,
+  reply: OutboundReply,
+  target: ReplyTarget,
+  sent: SentReply,
+  now: Date,
+): Promise<void> {
+  await database.transaction(async (tx) => {
+    await markReplySent(tx, {
+      messageId: reply.messageId,
+      externalId: sent.externalId,
+      identityId: target.recipient.id,
+      automatic: reply.automatic,
+      sentAt: now,
+      subject: sent.subject,
+      deliveryStatus: target.reply.reportsDelivery ? "sent" : null,
+    });
+    await appendEvent(tx, {
+      caseId: target.caseId,
+      actor: `connector:${target.connector.id}`,
+      type: "reply_sent",
+      reason: `sent to ${target.recipient.value} by ${target.channel}`,
+      data: { messageId: reply.messageId, externalId: sent.externalId, ...sent.eventData },
+    });
+  });
 }
 
 /** The automatic messages sent to the case or the recipient within the last `minutes`, for connectors' caps. */

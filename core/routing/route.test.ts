@@ -14,7 +14,7 @@ const newCase: RoutableCase = {
 
 describe("route", () => {
   it("sends a case no rule claims to the configured default team, unassigned, saying why", () => {
-    expect(route(newCase, { defaultTeam: "billing-desk" })).toStrictEqual({
+    expect(route(newCase, { defaultTeam: "billing-desk", rules: [] })).toStrictEqual({
       team: "billing-desk",
       assignee: null,
       reason: "default team (routing.defaultTeam)",
@@ -23,7 +23,9 @@ describe("route", () => {
   });
 
   it("follows the configuration, not the case: another default team gets the same case", () => {
-    expect(route(newCase, { defaultTeam: "support" }).team).toBe("support");
-    expect(route({ ...newCase, channel: "email", category: null }, { defaultTeam: "sales" }).team).toBe("sales");
+    expect(route(newCase, { defaultTeam: "support", rules: [] }).team).toBe("support");
+    expect(route({ ...newCase, channel: "email", category: null }, { defaultTeam: "sales", rules: [] }).team).toBe(
+      "sales",
+    );
   });
 });

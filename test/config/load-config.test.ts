@@ -74,7 +74,9 @@ describe("loadConfig with a single file", () => {
         server: { maxBodyBytes: 1_048_576 },
         apiKeys: [{ name: "admin", key: "abcdefghijklmnop", role: "admin" }],
         teams: [{ id: "support", name: "Support" }],
-        routing: { defaultTeam: "support" },
+        agents: [],
+        calendars: [],
+        routing: { defaultTeam: "support", rules: [] },
         cases: {
           replyToClosed: "new-case",
           reopenWithinDays: 30,
@@ -180,7 +182,7 @@ describe("loadConfig with a single file", () => {
         1,
         "extra",
         'unknown section "extra"',
-        "remove it; allowed sections here: server, apiKeys, teams, routing, cases, taxonomy, classification, priority, redaction, identity, connectors, destinations, pipeline",
+        "remove it; allowed sections here: server, apiKeys, teams, agents, calendars, routing, cases, taxonomy, classification, priority, redaction, identity, connectors, destinations, pipeline",
       ),
     ]);
   });
@@ -453,7 +455,7 @@ describe("loadConfig with a folder", () => {
     if (!result.ok) return;
     expect(result.files).toStrictEqual([path.join(folder, "10-access.yaml"), path.join(folder, "20-channels.yml")]);
     expect(result.config.connectors.map((connector) => connector.id)).toStrictEqual(["webform"]);
-    expect(result.config.routing).toStrictEqual({ defaultTeam: "support" });
+    expect(result.config.routing).toStrictEqual({ defaultTeam: "support", rules: [] });
   });
 
   it("reports a section defined in two files at the second, and problems in each file at their own lines", () => {
@@ -503,6 +505,54 @@ describe("loadConfig with a folder", () => {
         "folder contains no *.yaml or *.yml file",
         "create it (config/plaint.yaml is a working example) or point PLAINT_CONFIG at your file or folder",
       ),
+    ]);
+  });
+});
+
+describe("agents, calendars and routing rules", () => {
+  const section = [
+    // BASE without lines 8–9 has 19 lines: this section starts at line 20.
+    "agents:", //                                           20
+    "  - id: ana", //                                       21
+    "    name: Ana", //                                     22
+    "    teams: [support, billing]", //                     23
+    "  - id: ana", //                                       24
+    "    name: Ana again", //                               25
+    "    teams: [support]", //                              26
+    "calendars:", //                                        27
+    "  - id: office", //                                    28
+    "    timeZone: Europe/Berlin", //                       29
+    "    hours: { mon: ['09:00-17:00'] }", //               30
+    "routing:", //                                          31
+    "  defaultTeam: support", //                            32
+    "  rules:", //                                          33
+    "    - id: to-ana", //                                  34
+    "      description: office hours go to Ana", //         35
+    "      on: { case.created: }", //                       36
+    "      if: { businessHours: { calendar: ofice, open: true } }", // 37
+    "      then: [{ assign: { agent: anna } }]", //         38
+  ];
+
+  it("checks the agents' teams and ids and the rules' references to agents and calendars, with positions", () => {
+    const text = [variant({ 8: null, 9: null }), ...section].join("\n");
+    const file = write({ "plaint.yaml": text });
+    const problems = problemsOf(loadConfig(file, {})).map((found) => [found.line, found.path, found.message]);
+    expect(problems).toStrictEqual([
+      [23, "agents[0].teams[1]", 'team "billing" does not exist'],
+      [24, "agents[1].id", 'duplicate agent id "ana" (also used by agents[0])'],
+      [37, "routing.rules[0].if.businessHours.calendar", 'calendar "ofice" does not exist'],
+      [38, "routing.rules[0].then[0].assign.agent", 'agent "anna" does not exist'],
+    ]);
+  });
+
+  it("loads agents and calendars with their defaults when they are right", () => {
+    const fixed = section
+      .map((line) => line.replace("support, billing", "support").replace("ofice", "office").replace("anna", "ana"))
+      .filter((_, index) => index < 4 || index > 6);
+    const result = loadConfig(write({ "plaint.yaml": [variant({ 8: null, 9: null }), ...fixed].join("\n") }), {});
+    expect(result.ok && [result.config.agents, result.config.routing.rules.map((rule) => rule.id)]).toStrictEqual([
+      [{ id: "ana", name: "Ana", teams: ["support"], available: true }],
+      ["to-ana"],
     ]);
   });
 });

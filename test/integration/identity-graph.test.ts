@@ -19,7 +19,7 @@ import { createTestPostgres, type TestPostgres } from "../support/postgres";
 
 const config = identityConfigSchema.parse({});
 const settings: IngestSettings = {
-  routing: { defaultTeam: "support" },
+  routing: { defaultTeam: "support", rules: [] },
   destinations: [],
   cases: casesConfigSchema.parse({}),
   policies: new Map(),

@@ -15,7 +15,7 @@ import { bindConnectors } from "../../core/hub";
 describe("ingestMessages", () => {
   let database: Database;
   const settings: IngestSettings = {
-    routing: { defaultTeam: "support" },
+    routing: { defaultTeam: "support", rules: [] },
     destinations: [{ id: "crm" }],
     cases: casesConfigSchema.parse({}),
     policies: new Map(),

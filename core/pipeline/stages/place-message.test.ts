@@ -81,7 +81,7 @@ describe("placeMessage", () => {
     };
   }
   const settings: IngestSettings = {
-    routing: { defaultTeam: "support" },
+    routing: { defaultTeam: "support", rules: [] },
     destinations: [],
     cases,
     policies: new Map(),

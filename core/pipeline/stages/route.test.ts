@@ -71,7 +71,7 @@ const priority = computePriority(
 describe("route stage", () => {
   it("gives every new case route()'s decision for the configured default team", () => {
     const cases = [newCase("case-1", billing), newCase("case-2", null)];
-    const routed = routeCases(cases, new Map([["case-1", priority]]), { defaultTeam: "billing-desk" });
+    const routed = routeCases(cases, new Map([["case-1", priority]]), { defaultTeam: "billing-desk", rules: [] });
     const decision = {
       team: "billing-desk",
       assignee: null,
@@ -101,7 +101,7 @@ describe("route stage", () => {
   });
 
   it("puts the decision's team on the case row and on the routed event, between created and message_added", () => {
-    const [routed] = routeCases([newCase("case-1", null)], new Map(), { defaultTeam: "billing-desk" });
+    const [routed] = routeCases([newCase("case-1", null)], new Map(), { defaultTeam: "billing-desk", rules: [] });
     if (!routed) throw new Error("routeCases routed nothing");
     expect(caseRow(routed, undefined).team).toBe("billing-desk");
 

@@ -94,7 +94,7 @@ rules:
       defaultTeam: "support",
       rules: [],
     });
-    expect(routingConfigSchema.parse({ defaultTeam: "support" })).toStrictEqual({ defaultTeam: "support" });
+    expect(routingConfigSchema.parse({ defaultTeam: "support" })).toStrictEqual({ defaultTeam: "support", rules: [] });
   });
 
   const cases: [name: string, lines: string, expected: ReturnType<typeof problems>][] = [
