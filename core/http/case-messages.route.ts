@@ -6,7 +6,7 @@ import type { Database } from "../kernel/db/database";
 import { outboxKey } from "../pipeline/idempotency-key";
 import { findCaseChannel } from "../store/cases.store";
 import { appendEvent } from "../store/events.store";
-import { findMessageIdByIdempotencyKey, insertReply } from "../store/messages.store";
+import { findMessageIdByIdempotencyKey, insertReply } from "../store/replies.store";
 import { insertOutboxItem } from "../store/outbox.store";
 import type { ApiCaller, createAuthenticator } from "./auth";
 import { sendError } from "./http-errors";

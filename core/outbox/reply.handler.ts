@@ -18,7 +18,7 @@ import {
   findLatestCustomerMessage,
   findOutboundMessage,
   markReplySent,
-} from "../store/messages.store";
+} from "../store/replies.store";
 import type { OutboxHandler } from "./outbox-dispatcher";
 import { hubHoldReason } from "./reply-hold";
 
