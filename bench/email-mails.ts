@@ -4,6 +4,8 @@
  * (In-Reply-To and References), quoting it the way mail clients do. Deterministic for a given seed.
  */
 
+import { seededRandom } from "../core/kernel/random";
+
 /** How the body of a generated mail is built. */
 export type MailShape = "plain" | "alternative" | "html-only" | "attachment";
 
@@ -101,25 +103,13 @@ const ATTACHMENTS = [
   { type: "image/png", name: "screenshot.png", magic: "\x89PNG\r\n\x1a\n" },
 ];
 
-/** mulberry32: a small seeded PRNG, so every run (and both modes) read the same kind of mail. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` mails whose Message-IDs carry `token` (unique per folder). Replies (about 20 %) answer a mail at least
  * `min(300, count / 5)` places earlier, from the same sender, so the parent has been stored before the reply is
  * processed whatever the workers' concurrency.
  */
 export function generateMails(count: number, token: string, seed = 20_260_101): BenchMail[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const senders = Array.from({ length: Math.max(10, Math.round(count * 0.35)) }, (_, n) => {
     const first = pick(next() < 0.5 ? FIRST : MORE_FIRST);

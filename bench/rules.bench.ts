@@ -14,6 +14,7 @@
  * Prints a table and writes bench/results/rules.json (gitignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { seededRandom } from "../core/kernel/random";
 import { cpus } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -38,19 +39,7 @@ const SEED = 11;
 /** How long to wait for the rest of the machine to quiet down before measuring. */
 const QUIET_TIMEOUT_MS = Number(process.env["BENCH_RULES_QUIET_TIMEOUT_S"] ?? 30) * 1000;
 
-/** mulberry32: the same rules and cases on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rng = random(SEED);
+const rng = seededRandom(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
 const some = <T>(list: readonly T[], max: number): T[] => {
   const count = 1 + Math.floor(rng() * max);

@@ -11,7 +11,7 @@ import { createClassifier } from "../../normalizers/analysis/classify/classifier
 import { calibrationError, loadBanking77, loadBitext, loadCfpb, score, type Split } from "./classify-corpus-data";
 import { DEFAULT_TAXONOMY } from "../../normalizers/analysis/classify/default-taxonomy";
 import { trainModel, type Example, type TrainOptions } from "../../normalizers/analysis/classify/model";
-import { seededRandom, shuffleInPlace } from "../../normalizers/analysis/classify/random";
+import { seededRandom, shuffleInPlace } from "../../core/kernel/random";
 import bitextCategories from "../../normalizers/analysis/classify/bitext-categories.json";
 
 /**

@@ -1,4 +1,5 @@
 import type { CaseView } from "./case-view";
+import { seededRandom } from "../../kernel/random";
 import { compileCondition } from "./conditions";
 import { compileRules, evaluateRules } from "./evaluate";
 import { keywordScanner, scannedSource, scannedWords } from "./keywords";
@@ -45,20 +46,8 @@ describe("the keyword scan", () => {
     ]);
   });
 
-  /** mulberry32, so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it("gives every rule the same answer and the same first match as reading the whole text", () => {
-    const rng = random(7);
+    const rng = seededRandom(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
     const keywords = [
       "refund",

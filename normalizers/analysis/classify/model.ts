@@ -6,7 +6,7 @@
 import { createFeaturizer, DEFAULT_FEATURE_OPTIONS, idfWeight } from "./features";
 import type { ClassifierModel, Example, TrainOptions } from "./model-types";
 import { createPredictor, softmaxInPlace } from "./predictor";
-import { seededRandom, shuffleInPlace } from "./random";
+import { seededRandom, shuffleInPlace } from "../../../core/kernel/random";
 
 export type { ClassifierModel, Example, TrainOptions } from "./model-types";
 
