@@ -10,6 +10,11 @@ import { prioritise } from "./stages/prioritise";
 import { routeCases } from "./stages/route";
 import { applyUpdates } from "./stages/updates";
 import { write } from "./stages/write";
+import { findCustomerAttributes } from "../store/customers.store";
+import { businessCalendars } from "../routing/calendar/business-calendars";
+import type { CustomerFacts } from "../../normalizers/canonical-message";
+import type { NewCase } from "./new-cases";
+import type { RoutingConfig } from "../routing/route";
 
 export type { IngestSettings, IntakeMessages } from "./pipeline.types";
 
@@ -31,7 +36,9 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
   const placed = await place(tx, analysed, senders, settings);
   const updated = await applyUpdates(tx, items, placed.batch.optOuts);
   const priorities = await prioritise(tx, placed.newCases, settings.priority);
-  const routed = routeCases(placed.newCases, priorities, settings.routing);
+  const attributes = await storedAttributesForRules(tx, placed.newCases, settings.routing);
+  const calendars = settings.calendars ?? businessCalendars([]);
+  const routed = routeCases(placed.newCases, settings.routing, { priorities, attributes, now: new Date(), calendars });
   await write(tx, placed, routed, priorities);
   await effects(tx, items, placed.placements, settings);
   const handled = new Set([
@@ -40,4 +47,29 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
     ...placed.batch.optOuts.map((optOut) => optOut.intakeItemId),
   ]);
   await finish(tx, items, { handled, alreadyStored, mergedCustomers }, settings.cases.matching);
+}
+
+/**
+ * The stored attributes (tier, segment, deal size) of the returning customers whose cases open in this batch, for
+ * the rules that test them: one query, and none when no rule runs on new cases or every customer is new.
+ */
+async function storedAttributesForRules(
+  tx: SqlClient,
+  newCases: readonly NewCase[],
+  routing: RoutingConfig,
+): Promise<Map<string, CustomerFacts>> {
+  const returning = newCases.filter((entry) => !entry.customerIsNew).map((entry) => entry.customerId);
+  const rulesOnCreation = routing.rules.some((rule) => rule.on["case.created"] !== undefined);
+  if (!rulesOnCreation || returning.length === 0) return new Map();
+  const stored = await findCustomerAttributes(tx, [...new Set(returning)]);
+  return new Map([...stored].map(([id, attributes]) => [id, customerFacts(attributes)]));
+}
+
+function customerFacts(attributes: Record<string, unknown>): CustomerFacts {
+  const { tier, segment, dealSize } = attributes;
+  return {
+    ...(typeof tier === "string" && { tier }),
+    ...(typeof segment === "string" && { segment }),
+    ...(typeof dealSize === "number" && { dealSize }),
+  };
 }

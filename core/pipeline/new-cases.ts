@@ -11,6 +11,8 @@ export interface NewCase {
   customerId: string;
   /** Created in this batch: its attributes are only what its message said. */
   customerIsNew: boolean;
+  /** The connector the first message came through. */
+  connectorId: string;
   message: CanonicalMessage;
   analyzed: AnalyzedMessage;
   followUpOf: string | null;
@@ -40,23 +42,34 @@ export function unprioritized(entry: NewCase): UnprioritizedCase {
   };
 }
 
-/** The case row as the write stage inserts it: its team is the route stage's decision. */
-export function caseRow(entry: RoutedCase, priority: Priority | undefined): NewCaseRow {
+/**
+ * The case row as the write stage inserts it: its team, and what rules set (assignee, status, tags, a category or a
+ * priority), are the route stage's decision.
+ */
+export function caseRow(entry: RoutedCase, priority: Priority | undefined, now: Date): NewCaseRow {
   const classification = entry.analyzed.classification;
+  const { routing } = entry;
+  const category = routing.category ?? confidentCategory(classification);
+  const finished = routing.status === "resolved" || routing.status === "closed" ? now.toISOString() : null;
   return {
     id: entry.id,
     customer_id: entry.customerId,
     channel: entry.message.channel,
     subject: entry.message.subject,
-    status: "new",
-    team: entry.routing.team,
+    status: routing.status,
+    team: routing.team,
+    assignee: routing.assignee,
+    tags: JSON.stringify(routing.tags),
     follow_up_of_id: entry.followUpOf,
-    category: confidentCategory(classification),
+    category,
     severity: classification?.severity ?? null,
     classification: classification ? JSON.stringify(classification) : null,
-    category_source: confidentCategory(classification) ? "model" : null,
-    triage: classification?.triage ?? false,
-    priority: priority?.score ?? null,
+    category_source: routing.category ? "rule" : category ? "model" : null,
+    // A rule that names the category settles it: the case no longer waits for an agent to triage it.
+    triage: routing.category ? false : (classification?.triage ?? false),
+    priority: routing.priority ?? priority?.score ?? null,
     priority_breakdown: priority ? JSON.stringify(priority) : null,
+    resolved_at: finished,
+    closed_at: routing.status === "closed" ? finished : null,
   };
 }

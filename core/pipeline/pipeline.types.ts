@@ -4,6 +4,7 @@ import type { Continuation } from "../cases/continuation";
 import type { CasesConfig, PriorityConfig } from "../config/config.schema";
 import type { IdentityConfig } from "../customers/identity.schema";
 import type { RoutingConfig } from "../routing/route";
+import type { BusinessCalendars } from "../routing/rules";
 import type { AnalyzedMessage, MessageAnalyzer } from "./message-analysis";
 
 /*
@@ -46,6 +47,8 @@ export interface IngestSettings {
   rawMaskers?: ReadonlyMap<string, RawBodyMasker>;
   /** `priority:`; without it new cases get no priority. */
   priority?: PriorityConfig;
+  /** `calendars:`, for rules' `businessHours:` conditions; without it no rule may name a calendar. */
+  calendars?: BusinessCalendars;
 }
 
 /** A message the dedupe stage let through: not stored yet, a real message, with a sender to put it on. */

@@ -4,6 +4,7 @@ import type { EventRow } from "../store/events.store";
 import type { MessageClassification } from "./message-analysis";
 import type { RoutedCase } from "./new-cases";
 import type { Placement } from "./pipeline.types";
+import { ruleEvents } from "./rule-effects";
 
 /**
  * The trail a placed message leaves: created → classified → prioritized → routed for a new case (`opened`, with the
@@ -50,9 +51,19 @@ export function events(placement: Placement, opened: RoutedCase | undefined, pri
     actor: "system",
     type: "routed",
     reason: opened.routing.reason,
-    data: JSON.stringify({ team: opened.routing.team }),
+    data: JSON.stringify({
+      team: opened.routing.team,
+      ...(opened.routing.ruleId && { ruleId: opened.routing.ruleId }),
+      ...(opened.routing.assignee && { assignee: opened.routing.assignee }),
+    }),
   };
-  return [created, ...classificationEvents(caseId, placement.analyzed.classification, priority), routed, messageAdded];
+  return [
+    created,
+    ...classificationEvents(caseId, placement.analyzed.classification, priority),
+    routed,
+    ...ruleEvents(caseId, opened.routing.fired),
+    messageAdded,
+  ];
 }
 
 function joinReason(match: ThreadMatch): string {

@@ -1,4 +1,5 @@
 import type { ConnectorSet } from "../connector-contract/connector-set";
+import { businessCalendars } from "../routing/calendar/business-calendars";
 import type { Database } from "../kernel/db/database";
 import { isUniqueViolation } from "../kernel/db/prisma-errors";
 import { BadInputError, describeError, TransientError } from "../kernel/errors";
@@ -143,6 +144,7 @@ export function ingestSettings(
     rawMaskers: new Map(maskers),
     identity: config.identity,
     priority: config.priority,
+    calendars: businessCalendars(config.calendars),
   };
 }
 

@@ -1,43 +1,130 @@
+import type { CaseStatus } from "../cases/case-status";
 import type { RoutingConfig } from "../config/config.schema";
-import type { Severity } from "../../normalizers/analysis/signals/index";
+import type { MessageKind, SentimentLabel, Severity } from "../../normalizers/analysis/signals/signals.types";
+import {
+  compileRules,
+  evaluateRules,
+  type CaseView,
+  type CompiledRules,
+  type CustomerView,
+  type FiredRule,
+  type PlannedAction,
+  type RuleContext,
+} from "./rules";
 
 export type { RoutingConfig } from "../config/config.schema";
 
 /**
- * A case about to be opened, as routing sees it: what its first message was about and how urgent it is. Rules
- * (a later issue) match on these fields; the pipeline fills them before the case is written.
+ * A case about to be opened, as routing sees it: what its first message was about and how urgent it is. Rules match
+ * on these fields; the pipeline fills them before the case is written.
  */
 export interface RoutableCase {
   id: string;
   customerId: string;
   channel: string;
+  /** The connector the first message came through. */
+  connector: string;
   subject: string | null;
+  text: string;
   /** The classifier's category when it was confident; null when the case waits for triage or classification is off. */
   category: string | null;
+  kind: MessageKind | null;
   severity: Severity | null;
+  sentiment: SentimentLabel | null;
   /** The message's language as the signals read it; null when classification is off. */
   language: string | null;
   /** The priority score; null when `priority:` is not configured. */
   priority: number | null;
+  /** The customer's attributes (from the message, or stored on the customer). */
+  customer: CustomerView;
   /** The closed case this one follows up, when a reply to it opened this one. */
   followUpOf: string | null;
+  /** The first message's time: when the case opens. */
+  openedAt: Date;
 }
 
-/** Where a case goes, and why: written on the case row and on its `routed` event. */
+/** Where a case goes, and why: written on the case row and on its `routed` and `rule_fired` events. */
 export interface RouteDecision {
   team: string;
-  /** The agent the case is assigned to; null until assignment strategies exist. */
+  /** The agent a rule assigned the case to; null otherwise. */
   assignee: string | null;
   /** For the case's trail: which rule (or default) chose the team. */
   reason: string;
-  /** The rule that matched; null when no rule did and the default team took the case. */
+  /** The rule that chose the team; null when no rule did and the default team took the case. */
   ruleId: string | null;
+  /** What rules set on the case besides the team (null: left as the pipeline computed it). */
+  priority: number | null;
+  category: string | null;
+  status: CaseStatus;
+  tags: string[];
+  /** The rules that fired on `case.created`, in file order, with what they saw and planned. */
+  fired: FiredRule[];
+}
+
+/** Rules are compiled once per configuration: the config's rule list is the key. */
+const compiled = new WeakMap<RoutingConfig["rules"], CompiledRules>();
+function compiledRules(routing: RoutingConfig): CompiledRules {
+  let rules = compiled.get(routing.rules);
+  if (!rules) {
+    rules = compileRules(routing.rules);
+    compiled.set(routing.rules, rules);
+  }
+  return rules;
 }
 
 /**
- * Decides a new case's team. Pure: everything it needs is in its arguments, so a dry run against past traffic can
- * call it on stored cases. Today there are no rules and every case goes to `routing.defaultTeam`.
+ * Decides a new case's team, assignee, priority, category, status and tags: the `case.created` rules in file order
+ * (core/routing/README.md, "Rules"), then `routing.defaultTeam` for a case no rule gave a team. Pure: everything it
+ * needs is in its arguments, so a dry run against past traffic can call it on stored cases.
  */
-export function route(_newCase: RoutableCase, routing: RoutingConfig): RouteDecision {
-  return { team: routing.defaultTeam, assignee: null, reason: "default team (routing.defaultTeam)", ruleId: null };
+export function route(newCase: RoutableCase, routing: RoutingConfig, context: RuleContext): RouteDecision {
+  const unchanged = { priority: null, category: null, status: "new" as const, tags: [], fired: [] };
+  const defaultTeam = { team: routing.defaultTeam, reason: "default team (routing.defaultTeam)", ruleId: null };
+  const rules = compiledRules(routing);
+  if (rules.created.length === 0) return { ...defaultTeam, assignee: null, ...unchanged };
+  const view = caseViewOf(newCase);
+  const outcome = evaluateRules(rules, { type: "case.created" }, view, context);
+  const after = outcome.caseAfter;
+  const teamBy = lastAction(outcome.actions, "setTeam");
+  return {
+    ...(teamBy && after.team
+      ? { team: after.team, reason: `rule ${teamBy.ruleId}`, ruleId: teamBy.ruleId }
+      : defaultTeam),
+    assignee: after.assignee,
+    priority: after.priority !== view.priority ? after.priority : null,
+    category: after.category !== view.category ? after.category : null,
+    status: after.status,
+    tags: [...after.tags],
+    fired: outcome.fired,
+  };
+}
+
+/** The case as rules see it when it opens: no team, no agent, no tags, every time its opening. */
+function caseViewOf(newCase: RoutableCase): CaseView {
+  return {
+    id: newCase.id,
+    channel: newCase.channel,
+    connector: newCase.connector,
+    subject: newCase.subject,
+    text: newCase.text,
+    category: newCase.category,
+    kind: newCase.kind,
+    severity: newCase.severity,
+    sentiment: newCase.sentiment,
+    language: newCase.language,
+    priority: newCase.priority,
+    customer: newCase.customer,
+    status: "new",
+    team: null,
+    assignee: null,
+    tags: [],
+    createdAt: newCase.openedAt,
+    lastCustomerMessageAt: newCase.openedAt,
+    lastAgentReplyAt: null,
+    statusChangedAt: newCase.openedAt,
+  };
+}
+
+function lastAction(actions: readonly PlannedAction[], type: PlannedAction["type"]): PlannedAction | undefined {
+  return actions.filter((action) => action.type === type).at(-1);
 }

@@ -3,7 +3,7 @@ import type { SqlClient } from "../kernel/db/database";
 // The bulk writer the store modules share for the worker's batches: a module that owns a table describes it here
 // once (its columns' types) and exports a named function that inserts that table's rows. It owns no table itself.
 
-type ColumnType = "uuid" | "text" | "jsonb" | "timestamptz" | "boolean" | "int4";
+type ColumnType = "uuid" | "text" | "text[]" | "jsonb" | "timestamptz" | "boolean" | "int4";
 
 /** A table written in bulk: each column's SQL type, and columns filled by an SQL expression (e.g. `now()`). */
 export interface BulkTable<Row> {
@@ -28,6 +28,14 @@ export async function insertRows<Row>(
   const extra = Object.entries(table.extra ?? {});
   const arrays = columns.map((column, index) => {
     const type = table.columns[column];
+    // unnest would flatten an array of arrays: a text[] column travels as a JSON array's text, rebuilt per row.
+    if (type === "text[]") {
+      return {
+        column,
+        select: `ARRAY(SELECT jsonb_array_elements_text(c${index}::jsonb))`,
+        param: `$${index + 1}::text[]`,
+      };
+    }
     const arrayType = type === "jsonb" || type === "timestamptz" ? "text" : type;
     return {
       column,

@@ -122,6 +122,9 @@ export interface NewCaseRow {
   subject: string | null;
   status: string;
   team: string;
+  assignee: string | null;
+  /** The case's tags as a JSON array's text (`[]` without any). */
+  tags: string;
   follow_up_of_id: string | null;
   category: string | null;
   severity: string | null;
@@ -130,6 +133,9 @@ export interface NewCaseRow {
   triage: boolean;
   priority: number | null;
   priority_breakdown: string | null;
+  /** Set when a rule resolves or closes the case as it opens (ISO time); null otherwise. */
+  resolved_at: string | null;
+  closed_at: string | null;
 }
 
 const caseTable: BulkTable<NewCaseRow> = {
@@ -141,6 +147,8 @@ const caseTable: BulkTable<NewCaseRow> = {
     subject: "text",
     status: "text",
     team: "text",
+    assignee: "text",
+    tags: "text[]",
     follow_up_of_id: "uuid",
     category: "text",
     severity: "text",
@@ -149,6 +157,8 @@ const caseTable: BulkTable<NewCaseRow> = {
     triage: "boolean",
     priority: "int4",
     priority_breakdown: "jsonb",
+    resolved_at: "timestamptz",
+    closed_at: "timestamptz",
   },
   extra: { updated_at: "now()" },
 };

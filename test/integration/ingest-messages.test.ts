@@ -4,7 +4,8 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../core/kernel/db/database";
 import { recordIntake } from "../../core/store/intake.store";
 import { createLogger } from "../../core/kernel/logger";
-import { casesConfigSchema } from "../../core/config/config.schema";
+import { casesConfigSchema, routingConfigSchema } from "../../core/config/config.schema";
+import { parse } from "yaml";
 import { ingestMessages, type IngestSettings, type IntakeMessages } from "../../core/pipeline/ingest-messages";
 import { ingestSettings, processIntakeBatch } from "../../core/pipeline/process-intake";
 import { noFlags, type CanonicalMessage } from "../../normalizers/canonical-message";
@@ -65,6 +66,58 @@ describe("ingestMessages", () => {
       where: { externalId },
       include: { case: { include: { events: { orderBy: { id: "asc" } } } } },
     });
+
+  it("routes a new case by the case.created rules: team, agent, tags, priority, its events and a notify row", async () => {
+    const routing = routingConfigSchema.parse(
+      parse(`
+defaultTeam: support
+rules:
+  - id: refunds
+    description: refunds go to billing, to Ana, tagged
+    on: { case.created: }
+    if: { text: { contains: refund } }
+    then:
+      - setTeam: billing
+      - assign: { agent: ana }
+      - addTags: [refund, money]
+      - setPriority: 70
+      - note: routed by the refunds rule
+      - notify: { channel: "#billing" }
+`),
+    );
+    const refund = message({
+      from: { address: "dee@example.com", name: "Dee" },
+      text: "I want a refund for the broken kettle",
+    });
+    const other = message({ from: { address: "cy@example.com", name: "Cy" }, text: "The kettle is loud" });
+    await run([await intakeFor(refund), await intakeFor(other)], { ...settings, routing });
+
+    const routed = (await caseOf(refund.externalId)).case;
+    expect([routed.team, routed.assignee, routed.tags, routed.priority]).toStrictEqual([
+      "billing",
+      "ana",
+      ["refund", "money"],
+      70,
+    ]);
+    expect(routed.events.map((event) => [event.type, event.actor, event.reason])).toStrictEqual([
+      ["created", "connector:webform", "no open case matched the message"],
+      ["routed", "system", "rule refunds"],
+      ["rule_fired", "rule:refunds", "rule refunds fired on case.created"],
+      ["note_added", "rule:refunds", "routed by the refunds rule"],
+      ["message_added", "connector:webform", "first message of the case"],
+    ]);
+    const fired = routed.events.find((event) => event.type === "rule_fired")?.data as { seen: unknown[] };
+    expect(fired.seen).toStrictEqual([
+      { path: "if.text", expected: { contains: ["refund"] }, actual: "refund", held: true },
+    ]);
+    const notify = await database.prisma.outboxItem.findMany({ where: { caseId: routed.id, destination: "notify" } });
+    expect(notify.map((row) => row.payload)).toStrictEqual([
+      { event: "rule.notify", caseId: routed.id, ruleId: "refunds", channel: "#billing", message: null },
+    ]);
+
+    const untouched = (await caseOf(other.externalId)).case;
+    expect([untouched.team, untouched.assignee, untouched.tags]).toStrictEqual(["support", null, []]);
+  });
 
   it("recognises one new customer across a batch and links the weaker identity", async () => {
     const first = message({ from: { address: "bo@example.com", phone: "+442079460958", name: "Bo" } });

@@ -89,6 +89,7 @@ describe("recordPlacement", () => {
         id: placement.caseId,
         customerId,
         customerIsNew: true,
+        connectorId: "mail",
         message: first.candidate.analyzed.message,
         analyzed: first.candidate.analyzed,
         followUpOf: null,

@@ -54,6 +54,7 @@ function caseFor(decision: Placing, { candidate, sender }: MessageToPlace, { bat
     id: caseId,
     customerId: sender.customerId,
     customerIsNew: sender.isNew === true,
+    connectorId: candidate.item.connectorId,
     message: analyzed.message,
     analyzed,
     followUpOf,

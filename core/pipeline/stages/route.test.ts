@@ -42,6 +42,7 @@ function newCase(id: string, classification: MessageClassification | null): NewC
     id,
     customerId: "customer-1",
     customerIsNew: false,
+    connectorId: "twilio-main",
     message: sms,
     analyzed: {
       message: sms,
@@ -68,15 +69,33 @@ const priority = computePriority(
   priorityConfigSchema.parse({}),
 );
 
+function inputs(priorities: ReadonlyMap<string, ReturnType<typeof computePriority>>) {
+  return {
+    priorities,
+    attributes: new Map(),
+    now: new Date("2026-11-25T10:00:01.000Z"),
+    calendars: { isOpen: () => true },
+  };
+}
+
 describe("route stage", () => {
   it("gives every new case route()'s decision for the configured default team", () => {
     const cases = [newCase("case-1", billing), newCase("case-2", null)];
-    const routed = routeCases(cases, new Map([["case-1", priority]]), { defaultTeam: "billing-desk", rules: [] });
+    const routed = routeCases(
+      cases,
+      { defaultTeam: "billing-desk", rules: [] },
+      inputs(new Map([["case-1", priority]])),
+    );
     const decision = {
       team: "billing-desk",
       assignee: null,
       reason: "default team (routing.defaultTeam)",
       ruleId: null,
+      priority: null,
+      category: null,
+      status: "new",
+      tags: [],
+      fired: [],
     };
     expect(routed).toStrictEqual([
       { ...cases[0], routing: decision },
@@ -84,26 +103,36 @@ describe("route stage", () => {
     ]);
   });
 
-  it("shows routing the case as it will be opened: confident category, severity, language and priority", () => {
-    expect(routable(newCase("case-1", billing), priority)).toStrictEqual({
+  it("shows routing the case as it will be opened: confident category, signals, priority and the customer", () => {
+    expect(routable(newCase("case-1", billing), priority, { tier: "gold", dealSize: 5000 })).toStrictEqual({
       id: "case-1",
       customerId: "customer-1",
       channel: "sms",
+      connector: "twilio-main",
       subject: null,
+      text: "I was charged twice for one order",
       category: "billing",
+      kind: "complaint",
       severity: "inconvenienced",
+      sentiment: "negative",
       language: "en",
       priority: priority.score,
+      customer: { tier: "gold", segment: null, dealSize: 5000 },
       followUpOf: null,
+      openedAt: new Date("2026-11-25T10:00:00.000Z"),
     });
     const unsure = { ...billing, triage: true };
     expect(routable(newCase("case-2", unsure), undefined)).toMatchObject({ category: null, priority: null });
   });
 
   it("puts the decision's team on the case row and on the routed event, between created and message_added", () => {
-    const [routed] = routeCases([newCase("case-1", null)], new Map(), { defaultTeam: "billing-desk", rules: [] });
+    const [routed] = routeCases(
+      [newCase("case-1", null)],
+      { defaultTeam: "billing-desk", rules: [] },
+      inputs(new Map()),
+    );
     if (!routed) throw new Error("routeCases routed nothing");
-    expect(caseRow(routed, undefined).team).toBe("billing-desk");
+    expect(caseRow(routed, undefined, new Date()).team).toBe("billing-desk");
 
     const placement: Placement = {
       id: "message-1",

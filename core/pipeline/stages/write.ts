@@ -3,6 +3,8 @@ import type { Priority } from "../../cases/priority";
 import { insertCaseRows } from "../../store/cases.store";
 import { appendEventRows } from "../../store/events.store";
 import { insertMessageRows } from "../../store/messages.store";
+import { insertOutboxRows } from "../../store/outbox.store";
+import { ruleOutboxRows } from "../rule-effects";
 import { touchJoinedCases } from "../batch-state";
 import { caseRow, type RoutedCase } from "../new-cases";
 import { events } from "../placement-events";
@@ -19,11 +21,16 @@ export async function write(
   routed: readonly RoutedCase[],
   priorities: ReadonlyMap<string, Priority>,
 ): Promise<void> {
-  if (routed.length > 0)
+  if (routed.length > 0) {
     await insertCaseRows(
       tx,
-      routed.map((entry) => caseRow(entry, priorities.get(entry.id))),
+      routed.map((entry) => caseRow(entry, priorities.get(entry.id), new Date())),
     );
+    await insertOutboxRows(
+      tx,
+      routed.flatMap((entry) => ruleOutboxRows(entry.id, entry.routing.fired)),
+    );
+  }
   await touchJoinedCases(tx, placed.batch);
   if (placed.placements.length === 0) return;
   await insertMessageRows(tx, placed.placements.map(messageRow), { skipExistingKeys: false });
