@@ -10,6 +10,7 @@ import { runReplay } from "./commands/replay.command";
 import { runHub } from "./commands/hub.command";
 import { runClassify } from "./commands/classify.command";
 import { runTrain } from "./commands/train.command";
+import { runRulesTest } from "./commands/rules.command";
 
 const usage = `plaint — multi-channel complaint intake hub
 
@@ -22,6 +23,9 @@ Usage:
   plaint db new-migration NAME      write a migration for changes to prisma/schema.prisma (development)
   plaint replay [--failed] [--since ISO-DATE] [--id ID]...
                                     re-run intake-log items through the pipeline
+  plaint rules test [--since 30d|ISO-DATE] [--config PATH]
+                                    replay the stored cases of the period under the rules of PATH and print the cases
+                                    they would change (JSON lines) and a summary; nothing is written
   plaint parse [--channel email|webhook|twilio|meta|slack] [--connector ID] FILE...
                                     print the canonical message(s) of raw input as JSON; nothing is stored
   plaint classify [--model FILE]    JSON lines {"id","text"} on stdin → one JSON line each with category, confidence,
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       input: { type: "string" },
       label: { type: "string" },
       out: { type: "string" },
+      config: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -73,6 +78,15 @@ async function main(argv: string[]): Promise<number> {
         since: values.since,
         ids: values.id,
       });
+    case "rules":
+      if (rest[0] === "test")
+        return runRulesTest(
+          env,
+          { configPath: values.config ?? env.configPath, since: values.since },
+          process.stdout,
+          process.stderr,
+        );
+      break;
     case "classify":
       return runClassify({ model: values.model, configPath: env.configPath }, process.stdin, process.stdout);
     case "train":
