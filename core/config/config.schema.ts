@@ -47,7 +47,7 @@ export const routingConfigSchema = z.strictObject({
   defaultTeam: slugSchema,
   /**
    * Rules, evaluated in the order written (core/routing/README.md, "Rules"). Validated at start-up with their
-   * cross-references; not yet run by the pipeline (every case still goes to `defaultTeam`).
+   * cross-references. The pipeline runs the `case.created` ones; the other triggers are not run yet.
    */
   rules: rulesSchema.default(() => []),
 });
