@@ -32,7 +32,8 @@ export async function insertRows<Row>(
     if (type === "text[]") {
       return {
         column,
-        select: `ARRAY(SELECT jsonb_array_elements_text(c${index}::jsonb))`,
+        // Most rows have no element: those skip the JSON parse.
+        select: `CASE WHEN c${index} = '[]' THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(c${index}::jsonb)) END`,
         param: `$${index + 1}::text[]`,
       };
     }
