@@ -11,30 +11,15 @@ import {
   type RulesOutcome,
 } from "./rules/index";
 import { SENTIMENTS } from "./rules/rules.schema";
+import type { ReplayCaseRow } from "../store/rule-replay.store";
 
 /**
  * The dry run behind `plaint rules test`: stored cases replayed, as they were created, under a set of rules, and
  * compared with what happened. Pure: the caller reads the rows (core/store/rule-replay.store.ts) and prints.
  */
 
-/** A stored case as it was created (the store's `ReplayCaseRow`): row, first inbound message, customer attributes. */
-export interface StoredCaseRow {
-  id: string;
-  number: number;
-  channel: string;
-  subject: string | null;
-  category: string | null;
-  severity: string | null;
-  priority: number | null;
-  team: string | null;
-  assignee: string | null;
-  status: string;
-  createdAt: Date;
-  text: string | null;
-  classification: Record<string, unknown> | null;
-  connector: string | null;
-  attributes: Record<string, unknown>;
-}
+/** A stored case as it was created: row, first inbound message, customer attributes (read by the store). */
+export type StoredCaseRow = ReplayCaseRow;
 
 /** The fields whose changes the dry run reports. */
 export const REPLAYED_FIELDS = ["team", "assignee", "priority", "category"] as const;
