@@ -9,6 +9,8 @@ import type { JobQueue } from "../queue/job-queue";
 import { createAuthenticator } from "./auth";
 import { caseMessagesRouter } from "./case-messages.route";
 import { casesRouter } from "./cases.routes";
+import { caseExplainRouter } from "./case-explain.route";
+import { businessCalendars } from "../routing/calendar/business-calendars";
 import { customersRouter } from "./customers.routes";
 import { caseActionsRouter } from "./case-actions.routes";
 import { MessageAnalyzer } from "../pipeline/message-analysis";
@@ -79,6 +81,7 @@ export function createApp(deps: AppDependencies): Express {
       logger: deps.logger,
     }),
   );
+  app.use(caseExplainRouter(deps.database, requireRole, deps.config.routing, businessCalendars(deps.config.calendars)));
   app.use(intakeRouter(deps.database.prisma, deps.queue, requireRole));
 
   app.use((req, res) => sendError(res, 404, { error: "not_found", message: `no route ${req.method} ${req.path}` }));

@@ -63,7 +63,7 @@ export interface RouteDecision {
 
 /** Rules are compiled once per configuration: the config's rule list is the key. */
 const compiled = new WeakMap<RoutingConfig["rules"], CompiledRules>();
-function compiledRules(routing: RoutingConfig): CompiledRules {
+export function compiledRules(routing: RoutingConfig): CompiledRules {
   let rules = compiled.get(routing.rules);
   if (!rules) {
     rules = compileRules(routing.rules);

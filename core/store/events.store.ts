@@ -106,3 +106,27 @@ export async function countAgentCaseMerges(db: SqlClient, since: Date): Promise<
   );
   return merges?.count ?? 0;
 }
+
+/** An event of a case's trail as the API shows it. */
+export interface TrailEvent {
+  id: string;
+  actor: string;
+  type: string;
+  reason: string | null;
+  data: unknown;
+  createdAt: Date;
+}
+
+/** The case's events of the given types, oldest first. */
+export async function findCaseEventsOfTypes(
+  db: SqlClient,
+  caseId: string,
+  types: readonly string[],
+): Promise<TrailEvent[]> {
+  const rows = await db.sql<Omit<TrailEvent, "createdAt"> & { createdAt: Date | string }>(
+    `SELECT id::text AS id, actor, type, reason, data, created_at AS "createdAt"
+     FROM case_events WHERE case_id = $1::uuid AND type = ANY($2::text[]) ORDER BY id`,
+    [caseId, types],
+  );
+  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+}

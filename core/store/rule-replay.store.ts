@@ -27,6 +27,29 @@ export interface ReplayCaseRow {
   attributes: Record<string, unknown>;
 }
 
+type StoredRow = Omit<ReplayCaseRow, "createdAt"> & { createdAt: Date | string };
+
+/** A case with its first inbound message and its customer's attributes; callers add the WHERE. */
+const selectReplayCases = `
+  SELECT c.id::text AS id, c.number, c.channel, c.subject, c.category, c.severity, c.priority, c.team,
+    c.assignee, c.status, c.created_at AS "createdAt", m.text, m.classification, m.connector,
+    COALESCE(cu.attributes, '{}'::jsonb) AS attributes
+  FROM cases c
+  JOIN customers cu ON cu.id = c.customer_id
+  LEFT JOIN LATERAL (
+    SELECT mm.text, mm.classification, i.connector_id AS connector
+    FROM messages mm LEFT JOIN intake_items i ON i.id = mm.intake_item_id
+    WHERE mm.case_id = c.id AND mm.direction = 'in'
+    ORDER BY mm.sent_at, mm.created_at, mm.id
+    LIMIT 1
+  ) m ON true`;
+
+/** One case as {@link findReplayCasesPage} reads it (for `GET /v1/cases/:id/explain`); null when there is none. */
+export async function findReplayCase(db: SqlClient, caseId: string): Promise<ReplayCaseRow | null> {
+  const [row] = await db.sql<StoredRow>(`${selectReplayCases} WHERE c.id = $1::uuid`, [caseId]);
+  return row ? { ...row, createdAt: new Date(row.createdAt) } : null;
+}
+
 /** Where the previous page ended: its last case's creation time and id. */
 export interface ReplayCursor {
   createdAt: Date;
@@ -46,19 +69,8 @@ export async function findReplayCasesPage(
   cursor: ReplayCursor | null,
   limit = REPLAY_PAGE_SIZE,
 ): Promise<ReplayCaseRow[]> {
-  const rows = await db.sql<Omit<ReplayCaseRow, "createdAt"> & { createdAt: Date | string }>(
-    `SELECT c.id::text AS id, c.number, c.channel, c.subject, c.category, c.severity, c.priority, c.team,
-       c.assignee, c.status, c.created_at AS "createdAt", m.text, m.classification, m.connector,
-       COALESCE(cu.attributes, '{}'::jsonb) AS attributes
-     FROM cases c
-     JOIN customers cu ON cu.id = c.customer_id
-     LEFT JOIN LATERAL (
-       SELECT mm.text, mm.classification, i.connector_id AS connector
-       FROM messages mm LEFT JOIN intake_items i ON i.id = mm.intake_item_id
-       WHERE mm.case_id = c.id AND mm.direction = 'in'
-       ORDER BY mm.sent_at, mm.created_at, mm.id
-       LIMIT 1
-     ) m ON true
+  const rows = await db.sql<StoredRow>(
+    `${selectReplayCases}
      WHERE c.created_at >= $1::timestamptz
        AND ($2::timestamptz IS NULL OR (c.created_at, c.id) > ($2::timestamptz, $3::uuid))
      ORDER BY c.created_at, c.id
