@@ -10,6 +10,7 @@ import { prioritise } from "./stages/prioritise";
 import { routeCases } from "./stages/route";
 import { applyUpdates } from "./stages/updates";
 import { write } from "./stages/write";
+import { assignByStrategy } from "./stages/assign";
 import { findCustomerAttributes } from "../store/customers.store";
 import { businessCalendars } from "../routing/calendar/business-calendars";
 import type { CustomerFacts } from "../../normalizers/canonical-message";
@@ -38,7 +39,8 @@ export async function ingestMessages(tx: SqlClient, items: IntakeMessages[], set
   const priorities = await prioritise(tx, placed.newCases, settings.priority);
   const attributes = await storedAttributesForRules(tx, placed.newCases, settings.routing);
   const calendars = settings.calendars ?? businessCalendars([]);
-  const routed = routeCases(placed.newCases, settings.routing, { priorities, attributes, now: new Date(), calendars });
+  const routing = routeCases(placed.newCases, settings.routing, { priorities, attributes, now: new Date(), calendars });
+  const routed = await assignByStrategy(tx, routing, settings.agents ?? []);
   await write(tx, placed, routed, priorities);
   await effects(tx, items, placed.placements, settings);
   const handled = new Set([

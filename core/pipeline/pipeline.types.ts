@@ -4,6 +4,7 @@ import type { Continuation } from "../cases/continuation";
 import type { CasesConfig, PriorityConfig } from "../config/config.schema";
 import type { IdentityConfig } from "../customers/identity.schema";
 import type { RoutingConfig } from "../routing/route";
+import type { AgentConfig } from "../config/config.schema";
 import type { BusinessCalendars } from "../routing/rules";
 import type { AnalyzedMessage, MessageAnalyzer } from "./message-analysis";
 
@@ -47,6 +48,8 @@ export interface IngestSettings {
   rawMaskers?: ReadonlyMap<string, RawBodyMasker>;
   /** `priority:`; without it new cases get no priority. */
   priority?: PriorityConfig;
+  /** `agents:`, for rules' assignment strategies; without it a strategy finds no agent. */
+  agents?: readonly AgentConfig[];
   /** `calendars:`, for rules' `businessHours:` conditions; without it no rule may name a calendar. */
   calendars?: BusinessCalendars;
 }

@@ -55,6 +55,7 @@ export function events(placement: Placement, opened: RoutedCase | undefined, pri
       team: opened.routing.team,
       ...(opened.routing.ruleId && { ruleId: opened.routing.ruleId }),
       ...(opened.routing.assignee && { assignee: opened.routing.assignee }),
+      ...(opened.routing.assignmentNote && { assignment: opened.routing.assignmentNote }),
     }),
   };
   return [

@@ -145,6 +145,7 @@ export function ingestSettings(
     identity: config.identity,
     priority: config.priority,
     calendars: businessCalendars(config.calendars),
+    agents: config.agents,
   };
 }
 

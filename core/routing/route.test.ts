@@ -24,7 +24,7 @@ const context: RuleContext = {
   now: new Date("2026-12-07T10:00:01.000Z"),
   calendars: { isOpen: () => true },
 };
-const unchanged = { priority: null, category: null, status: "new", tags: [], fired: [] };
+const unchanged = { strategy: null, priority: null, category: null, status: "new", tags: [], fired: [] };
 
 /** `routing:` as YAML, validated like the config: the rules are what an admin writes. */
 function routing(yaml: string) {
@@ -77,6 +77,7 @@ rules:
     expect({ ...decision, fired: decision.fired.map((rule) => rule.ruleId) }).toStrictEqual({
       team: "key-accounts",
       assignee: "ana",
+      strategy: null,
       reason: "rule vip-to-key-accounts",
       ruleId: "vip-to-key-accounts",
       priority: 95,

@@ -11,6 +11,7 @@ import {
   type PlannedAction,
   type RuleContext,
 } from "./rules";
+import type { AssignStrategy } from "./rules/rules.schema";
 
 export type { RoutingConfig } from "../config/config.schema";
 
@@ -48,6 +49,10 @@ export interface RouteDecision {
   team: string;
   /** The agent a rule assigned the case to; null otherwise. */
   assignee: string | null;
+  /** An assignment strategy a rule asked for, when no later rule named an agent: the assign stage picks the agent. */
+  strategy: AssignStrategy | null;
+  /** How the assign stage picked the agent (or why it could not), for the `routed` event. */
+  assignmentNote?: string;
   /** For the case's trail: which rule (or default) chose the team. */
   reason: string;
   /** The rule that chose the team; null when no rule did and the default team took the case. */
@@ -78,7 +83,7 @@ export function compiledRules(routing: RoutingConfig): CompiledRules {
  * needs is in its arguments, so a dry run against past traffic can call it on stored cases.
  */
 export function route(newCase: RoutableCase, routing: RoutingConfig, context: RuleContext): RouteDecision {
-  const unchanged = { priority: null, category: null, status: "new" as const, tags: [], fired: [] };
+  const unchanged = { strategy: null, priority: null, category: null, status: "new" as const, tags: [], fired: [] };
   const defaultTeam = { team: routing.defaultTeam, reason: "default team (routing.defaultTeam)", ruleId: null };
   const rules = compiledRules(routing);
   if (rules.created.length === 0) return { ...defaultTeam, assignee: null, ...unchanged };
@@ -91,6 +96,7 @@ export function route(newCase: RoutableCase, routing: RoutingConfig, context: Ru
       ? { team: after.team, reason: `rule ${teamBy.ruleId}`, ruleId: teamBy.ruleId }
       : defaultTeam),
     assignee: after.assignee,
+    strategy: requestedStrategy(outcome.actions),
     priority: after.priority !== view.priority ? after.priority : null,
     category: after.category !== view.category ? after.category : null,
     status: after.status,
@@ -123,6 +129,12 @@ function caseViewOf(newCase: RoutableCase): CaseView {
     lastAgentReplyAt: null,
     statusChangedAt: newCase.openedAt,
   };
+}
+
+/** The strategy of the last `assign` action, when it asked for one rather than naming an agent. */
+function requestedStrategy(actions: readonly PlannedAction[]): AssignStrategy | null {
+  const last = lastAction(actions, "assign");
+  return last?.type === "assign" && "strategy" in last ? last.strategy : null;
 }
 
 function lastAction(actions: readonly PlannedAction[], type: PlannedAction["type"]): PlannedAction | undefined {

@@ -119,6 +119,59 @@ rules:
     expect([untouched.team, untouched.assignee, untouched.tags]).toStrictEqual(["support", null, []]);
   });
 
+  it("assigns by round robin across batches and by least load, and says how on the routed event", async () => {
+    const routing = routingConfigSchema.parse(
+      parse(`
+defaultTeam: support
+rules:
+  - id: billing-round-robin
+    description: billing cases go round the billing agents
+    on: { case.created: }
+    if: { text: { contains: invoice } }
+    then: [{ setTeam: billing }, { assign: { strategy: round-robin } }]
+  - id: support-least-loaded
+    description: other cases go to the least loaded support agent
+    on: { case.created: }
+    if: { not: { text: { contains: invoice } } }
+    then: [{ assign: { strategy: least-loaded } }]
+`),
+    );
+    const agents = [
+      { id: "rr-ana", name: "Ana", teams: ["billing"], available: true },
+      { id: "rr-bo", name: "Bo", teams: ["billing"], available: true },
+      { id: "ll-cy", name: "Cy", teams: ["support"], available: true, capacity: 1 },
+      { id: "ll-di", name: "Di", teams: ["support"], available: true },
+    ];
+    const using = { ...settings, routing, agents };
+    const sender = (n: number) => ({ address: `rr-${n}@example.com`, name: `Customer ${n}` });
+    const invoices = [1, 2, 3].map((n) => message({ from: sender(n), text: `My invoice ${n} is wrong` }));
+    await run(
+      [await intakeFor(invoices[0] as CanonicalMessage), await intakeFor(invoices[1] as CanonicalMessage)],
+      using,
+    );
+    await run([await intakeFor(invoices[2] as CanonicalMessage)], using);
+    const billed = await Promise.all(invoices.map(async (m) => (await caseOf(m.externalId)).case));
+    // The rotation goes on across transactions: it lives in the database, not in the process.
+    expect(billed.map((kase) => [kase.team, kase.assignee])).toStrictEqual([
+      ["billing", "rr-ana"],
+      ["billing", "rr-bo"],
+      ["billing", "rr-ana"],
+    ]);
+    const routedEvent = billed[0]?.events.find((event) => event.type === "routed");
+    expect(routedEvent?.data).toStrictEqual({
+      team: "billing",
+      ruleId: "billing-round-robin",
+      assignee: "rr-ana",
+      assignment: "round-robin among billing",
+    });
+
+    const others = [4, 5, 6].map((n) => message({ from: sender(n), text: `The parcel ${n} is late` }));
+    await run(await Promise.all(others.map((m) => intakeFor(m))), using);
+    const supported = await Promise.all(others.map(async (m) => (await caseOf(m.externalId)).case));
+    // Cy holds at most one open case; Di takes the rest.
+    expect(supported.map((kase) => kase.assignee)).toStrictEqual(["ll-cy", "ll-di", "ll-di"]);
+  });
+
   it("recognises one new customer across a batch and links the weaker identity", async () => {
     const first = message({ from: { address: "bo@example.com", phone: "+442079460958", name: "Bo" } });
     const second = message({ from: { address: "bo@example.com", name: "Bo" } });

@@ -91,6 +91,7 @@ describe("route stage", () => {
       assignee: null,
       reason: "default team (routing.defaultTeam)",
       ruleId: null,
+      strategy: null,
       priority: null,
       category: null,
       status: "new",
