@@ -1,3 +1,5 @@
+import { generatedRoutingYaml } from "./bench-rules";
+
 /** What every bench config starts with: a viewer key (from a variable the bench passes), one team, its routing. */
 const BASE = `apiKeys:
   - { name: bench-viewer, key: "\${BENCH_VIEWER_KEY}", role: viewer }
@@ -49,10 +51,11 @@ export const CHANNEL_IDS = {
  * connector, `server.publicUrl` set (Twilio signs the URL it called), defaults everywhere else, no destinations.
  * Secrets come from variables the bench passes to its children (see `writeSetup`'s `extraEnv`).
  */
-export function channelsBenchConfigYaml(): string {
+export function channelsBenchConfigYaml(rules = 0): string {
   const ids = CHANNEL_IDS;
+  const base = rules > 0 ? BASE.replace("routing: { defaultTeam: support }\n", generatedRoutingYaml(rules)) : BASE;
   return `# Written by bench/channels.bench.ts: one connector per messaging channel, defaults everywhere else.
-${BASE}server: { publicUrl: ${CHANNELS_PUBLIC_URL} }
+${base}server: { publicUrl: ${CHANNELS_PUBLIC_URL} }
 connectors:
 ${WEBFORM}  - id: ${ids.twilioConnector}
     type: twilio

@@ -62,6 +62,8 @@ interface ChannelsOptions extends BenchOptions {
    * pipeline's look-ups for customers with history run (and each number's messages join its open case).
    */
   returningSenders: number | null;
+  /** BENCH_RULES=N: N generated `case.created` routing rules active in the hub (bench/bench-rules.ts). */
+  rules: number;
 }
 
 /** What the connector's own `verify` and `accept` cost per request, in this process (pure functions, no I/O). */
@@ -151,12 +153,14 @@ function readChannelsOptions(env: NodeJS.ProcessEnv = process.env): ChannelsOpti
     throw new Error(`BENCH_RETURNING_SENDERS: use a positive whole number (got "${returning ?? ""}")`);
   if (returningSenders !== null && channels.some((channel) => channel !== "twilio"))
     throw new Error("BENCH_RETURNING_SENDERS applies to the twilio channel only: set BENCH_CHANNELS=twilio");
-  return { ...readOptions(env), channels: channels as ChannelName[], returningSenders };
+  const rules = Number(env["BENCH_RULES"] ?? 0);
+  if (!(Number.isInteger(rules) && rules >= 0)) throw new Error(`BENCH_RULES: use a whole number (got "${rules}")`);
+  return { ...readOptions(env), channels: channels as ChannelName[], returningSenders, rules };
 }
 
 async function benchChannel(channel: ChannelName, options: ChannelsOptions, cleanup: Cleanup): Promise<ChannelResult> {
   const vendorSecrets = newVendorSecrets();
-  const setup = writeSetup(cleanup, options, channelsBenchConfigYaml(), channelSecretsEnv(vendorSecrets));
+  const setup = writeSetup(cleanup, options, channelsBenchConfigYaml(options.rules), channelSecretsEnv(vendorSecrets));
   const secrets: ChannelSecrets = { ...vendorSecrets, webhookSecret: setup.secret };
   const runId = `c${randomBytes(3).toString("hex")}`;
   const spec = channelSpec(channel, secrets, runId, options.returningSenders);
