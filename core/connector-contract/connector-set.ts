@@ -63,19 +63,17 @@ export class ConnectorSet {
 
   /** The connectors able to send on a channel (with what sending needs configured), in config order. */
   answering(channel: string): ConfiguredConnector[] {
-    return this.all.filter((connector) => {
-      const reply = connector.definition.reply;
-      return reply?.channels.includes(channel as Channel) === true && !reply.unableToSend?.(connector.config);
-    });
+    return this.sending().filter((connector) => connector.definition.reply?.channels.includes(channel as Channel));
   }
 
   /** The channels a reply can be sent on with this configuration. */
   replyChannels(): Set<Channel> {
-    return new Set(
-      this.all.flatMap(({ definition, config }) =>
-        definition.reply && !definition.reply.unableToSend?.(config) ? definition.reply.channels : [],
-      ),
-    );
+    return new Set(this.sending().flatMap(({ definition }) => definition.reply?.channels ?? []));
+  }
+
+  /** The connectors with a reply sender and what it needs configured (a mailbox's SMTP server). */
+  private sending(): ConfiguredConnector[] {
+    return this.all.filter(({ definition, config }) => definition.reply && !definition.reply.unableToSend?.(config));
   }
 
   /** Per connector id, what the pipeline does beyond placing its messages. */

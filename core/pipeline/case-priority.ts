@@ -5,6 +5,7 @@ import type { PriorityConfig } from "../config/config.schema";
 import type { Severity } from "../../normalizers/analysis/signals/index";
 import { computePriority, type Priority } from "../cases/priority";
 import type { CustomerFacts } from "../../normalizers/canonical-message";
+import { customerFacts } from "../customers/customer-facts";
 
 /** A case about to be opened, as priority needs it. */
 export interface UnprioritizedCase {
@@ -40,7 +41,7 @@ export async function prioritizeNewCases(
   for (const entry of cases) {
     const stored = entry.category ? byCategory.get(entry.category) : undefined;
     const batchCount = entry.category ? (inBatch.get(entry.category) ?? 0) : 1;
-    const customer: Readonly<Record<string, unknown>> = { ...(entry.attributes ?? attributes.get(entry.customerId)) };
+    const facts = customerFacts({ ...(entry.attributes ?? attributes.get(entry.customerId)) });
     priorities.set(
       entry.id,
       computePriority(
@@ -50,10 +51,7 @@ export async function prioritizeNewCases(
           text: entry.text,
           recentSimilar: (stored?.recent ?? 0) + batchCount,
           openSimilar: (stored?.open ?? 0) + batchCount,
-          customer: {
-            tier: typeof customer["tier"] === "string" ? customer["tier"] : undefined,
-            dealSize: typeof customer["dealSize"] === "number" ? customer["dealSize"] : undefined,
-          },
+          customer: { tier: facts.tier, dealSize: facts.dealSize },
         },
         config,
       ),

@@ -12,6 +12,7 @@ import { applyUpdates } from "./stages/updates";
 import { write } from "./stages/write";
 import { assignByStrategy } from "./stages/assign";
 import { findCustomerAttributes } from "../store/customers.store";
+import { customerFacts } from "../customers/customer-facts";
 import { businessCalendars } from "../routing/calendar/business-calendars";
 import type { CustomerFacts } from "../../normalizers/canonical-message";
 import type { NewCase } from "./new-cases";
@@ -65,13 +66,4 @@ async function storedAttributesForRules(
   if (!rulesOnCreation || returning.length === 0) return new Map();
   const stored = await findCustomerAttributes(tx, [...new Set(returning)]);
   return new Map([...stored].map(([id, attributes]) => [id, customerFacts(attributes)]));
-}
-
-function customerFacts(attributes: Record<string, unknown>): CustomerFacts {
-  const { tier, segment, dealSize } = attributes;
-  return {
-    ...(typeof tier === "string" && { tier }),
-    ...(typeof segment === "string" && { segment }),
-    ...(typeof dealSize === "number" && { dealSize }),
-  };
 }

@@ -4,6 +4,8 @@ import {
   compileRules,
   evaluateRules,
   type BusinessCalendars,
+  caseViewAtOpening,
+  type CaseOpening,
   type CaseView,
   type CompiledRules,
   type FiredRule,
@@ -12,6 +14,7 @@ import {
 } from "./rules/index";
 import { SENTIMENTS } from "./rules/rules.schema";
 import type { ReplayCaseRow } from "../store/rule-replay.store";
+import { customerFacts } from "../customers/customer-facts";
 
 /**
  * The dry run behind `plaint rules test`: stored cases replayed, as they were created, under a set of rules, and
@@ -56,8 +59,8 @@ export interface ReplaySummary {
  */
 export function caseViewAtCreation(row: StoredCaseRow): CaseView {
   const classification = row.classification ?? {};
-  const attributes = row.attributes;
-  return {
+  const facts = customerFacts(row.attributes);
+  const opening: CaseOpening = {
     id: row.id,
     channel: row.channel,
     connector: row.connector,
@@ -69,20 +72,9 @@ export function caseViewAtCreation(row: StoredCaseRow): CaseView {
     sentiment: oneOf(SENTIMENTS, classification["sentiment"]),
     language: typeof classification["language"] === "string" ? classification["language"] : null,
     priority: row.priority,
-    customer: {
-      tier: typeof attributes["tier"] === "string" ? attributes["tier"] : null,
-      segment: typeof attributes["segment"] === "string" ? attributes["segment"] : null,
-      dealSize: typeof attributes["dealSize"] === "number" ? attributes["dealSize"] : null,
-    },
-    status: "new",
-    team: null,
-    assignee: null,
-    tags: [],
-    createdAt: row.createdAt,
-    lastCustomerMessageAt: row.createdAt,
-    lastAgentReplyAt: null,
-    statusChangedAt: row.createdAt,
+    customer: { tier: facts.tier ?? null, segment: facts.segment ?? null, dealSize: facts.dealSize ?? null },
   };
+  return caseViewAtOpening(opening, row.createdAt);
 }
 
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | null {

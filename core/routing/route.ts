@@ -1,12 +1,11 @@
 import type { CaseStatus } from "../cases/case-status";
 import type { RoutingConfig } from "../config/config.schema";
-import type { MessageKind, SentimentLabel, Severity } from "../../normalizers/analysis/signals/signals.types";
 import {
+  caseViewAtOpening,
   compileRules,
   evaluateRules,
-  type CaseView,
+  type CaseOpening,
   type CompiledRules,
-  type CustomerView,
   type FiredRule,
   type PlannedAction,
   type RuleContext,
@@ -16,33 +15,17 @@ import type { AssignStrategy } from "./rules/rules.schema";
 export type { RoutingConfig } from "../config/config.schema";
 
 /**
- * A case about to be opened, as routing sees it: what its first message was about and how urgent it is. Rules match
- * on these fields; the pipeline fills them before the case is written.
+ * A case about to be opened, as routing sees it: what its first message and its customer say (the fields rules
+ * test), which customer, which closed case it follows up, and when it opens. The pipeline fills it before the case
+ * is written.
  */
-export interface RoutableCase {
-  id: string;
+export type RoutableCase = CaseOpening & {
   customerId: string;
-  channel: string;
-  /** The connector the first message came through. */
-  connector: string;
-  subject: string | null;
-  text: string;
-  /** The classifier's category when it was confident; null when the case waits for triage or classification is off. */
-  category: string | null;
-  kind: MessageKind | null;
-  severity: Severity | null;
-  sentiment: SentimentLabel | null;
-  /** The message's language as the signals read it; null when classification is off. */
-  language: string | null;
-  /** The priority score; null when `priority:` is not configured. */
-  priority: number | null;
-  /** The customer's attributes (from the message, or stored on the customer). */
-  customer: CustomerView;
   /** The closed case this one follows up, when a reply to it opened this one. */
   followUpOf: string | null;
   /** The first message's time: when the case opens. */
   openedAt: Date;
-}
+};
 
 /** Where a case goes, and why: written on the case row and on its `routed` and `rule_fired` events. */
 export interface RouteDecision {
@@ -87,7 +70,8 @@ export function route(newCase: RoutableCase, routing: RoutingConfig, context: Ru
   const defaultTeam = { team: routing.defaultTeam, reason: "default team (routing.defaultTeam)", ruleId: null };
   const rules = compiledRules(routing);
   if (rules.created.length === 0) return { ...defaultTeam, assignee: null, ...unchanged };
-  const view = caseViewOf(newCase);
+  const { customerId: _customer, followUpOf: _followUp, openedAt, ...opening } = newCase;
+  const view = caseViewAtOpening(opening, openedAt);
   const outcome = evaluateRules(rules, { type: "case.created" }, view, context);
   const after = outcome.caseAfter;
   const teamBy = lastAction(outcome.actions, "setTeam");
@@ -102,32 +86,6 @@ export function route(newCase: RoutableCase, routing: RoutingConfig, context: Ru
     status: after.status,
     tags: [...after.tags],
     fired: outcome.fired,
-  };
-}
-
-/** The case as rules see it when it opens: no team, no agent, no tags, every time its opening. */
-function caseViewOf(newCase: RoutableCase): CaseView {
-  return {
-    id: newCase.id,
-    channel: newCase.channel,
-    connector: newCase.connector,
-    subject: newCase.subject,
-    text: newCase.text,
-    category: newCase.category,
-    kind: newCase.kind,
-    severity: newCase.severity,
-    sentiment: newCase.sentiment,
-    language: newCase.language,
-    priority: newCase.priority,
-    customer: newCase.customer,
-    status: "new",
-    team: null,
-    assignee: null,
-    tags: [],
-    createdAt: newCase.openedAt,
-    lastCustomerMessageAt: newCase.openedAt,
-    lastAgentReplyAt: null,
-    statusChangedAt: newCase.openedAt,
   };
 }
 

@@ -2,12 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfigOrThrow, startHub, type Hub } from "../../core/hub";
-import { eventually, postWebhook, testConfigYaml, testEnv, viewerKey, webhookSecret } from "../support/test-hub";
+import { eventually, postWebhook, testConfigYamlWithRouting, testEnv, viewerKey, webhookSecret } from "../support/test-hub";
 
 /** The test hub's config with a billing team and two rules: one about refunds, one about Spanish speakers. */
 function rulesConfigYaml(): string {
-  return testConfigYaml().replace(
-    "teams:\n  - { id: support, name: Support }\nrouting: { defaultTeam: support }",
+  return testConfigYamlWithRouting(
     `teams:
   - { id: support, name: Support }
   - { id: billing, name: Billing }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { startHub } from "../../core/hub";
 import { openDatabase } from "../../core/kernel/db/database";
 import { findReplayCasesPage, type ReplayCursor } from "../../core/store/rule-replay.store";
-import { eventually, postWebhook, testConfigYaml, testEnv, webhookSecret, writeTestConfig } from "../support/test-hub";
+import { eventually, postWebhook, testConfigYamlWithRouting, testEnv, webhookSecret, writeTestConfig } from "../support/test-hub";
 
 const cli = path.resolve(__dirname, "../../dist/core/cli/plaint.js");
 
@@ -28,8 +28,7 @@ const texts: Record<string, string> = {
 
 /** The test hub's config with a billing team and a rule sending refund requests to it. */
 function rulesConfigYaml(): string {
-  return testConfigYaml().replace(
-    "teams:\n  - { id: support, name: Support }\nrouting: { defaultTeam: support }",
+  return testConfigYamlWithRouting(
     `teams:
   - { id: support, name: Support }
   - { id: billing, name: Billing }

@@ -39,6 +39,12 @@ connectors:
 `;
 }
 
+/** The test config with its `teams:` and `routing:` sections replaced by `teamsAndRouting` (routing-rule tests). */
+export function testConfigYamlWithRouting(teamsAndRouting: string): string {
+  const sections = "teams:\n  - { id: support, name: Support }\nrouting: { defaultTeam: support }";
+  return testConfigYaml().replace(sections, teamsAndRouting);
+}
+
 /** Writes the test config to a fresh folder and loads it through the real loader. */
 export function writeTestConfig(): { configPath: string; config: PlaintConfig; dir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "plaint-test-"));

@@ -19,10 +19,14 @@ export async function assignByStrategy(
   if (wanting.length === 0) return [...routed];
   const teamsOf = (strategy: string) =>
     [...new Set(wanting.filter((e) => e.routing.strategy === strategy).map((e) => e.routing.team))].sort();
-  const loads = await countOpenCasesByAssignee(
-    tx,
-    agents.map((agent) => agent.id),
-  );
+  // Each strategy's look-up only when some case asks for it.
+  const leastLoaded = wanting.some((entry) => entry.routing.strategy === "least-loaded");
+  const loads = leastLoaded
+    ? await countOpenCasesByAssignee(
+        tx,
+        agents.map((agent) => agent.id),
+      )
+    : new Map<string, number>();
   const rotations = await lockRotations(tx, teamsOf("round-robin"));
   const moved = new Map<string, string>();
   const assigned = routed.map((entry) => {

@@ -34,6 +34,34 @@ export interface CaseView {
   statusChangedAt: Date;
 }
 
+/** What a case is about when it opens: the fields of the view its first message and its customer give. */
+export type CaseOpening = Omit<
+  CaseView,
+  | "status"
+  | "team"
+  | "assignee"
+  | "tags"
+  | "createdAt"
+  | "lastCustomerMessageAt"
+  | "lastAgentReplyAt"
+  | "statusChangedAt"
+>;
+
+/** The case as rules see it when it opens: new, no team, agent or tags, every moment its opening. */
+export function caseViewAtOpening(opening: CaseOpening, openedAt: Date): CaseView {
+  return {
+    ...opening,
+    status: "new",
+    team: null,
+    assignee: null,
+    tags: [],
+    createdAt: openedAt,
+    lastCustomerMessageAt: openedAt,
+    lastAgentReplyAt: null,
+    statusChangedAt: openedAt,
+  };
+}
+
 /** The customer's attributes from webhooks or the CRM; null when unknown. */
 export interface CustomerView {
   tier: string | null;

@@ -3,7 +3,15 @@
  * ("Rules") for the language, the evaluation order and what is not wired yet.
  */
 export { ACTION_CHANGES, type PlannedAction } from "./actions";
-export { timerStart, type BusinessCalendars, type CaseView, type CustomerView, type RuleContext } from "./case-view";
+export {
+  caseViewAtOpening,
+  timerStart,
+  type BusinessCalendars,
+  type CaseOpening,
+  type CaseView,
+  type CustomerView,
+  type RuleContext,
+} from "./case-view";
 export type { ConditionValue, FailedCondition } from "./seen";
 export {
   compileRules,
