@@ -4,9 +4,9 @@ import type { PlaintEnv } from "../../kernel/config/env";
 import { formatProblems } from "../../kernel/config/problems";
 import { openDatabase } from "../../kernel/db/database";
 import { acquireEmbeddedLock } from "../../kernel/db/embedded-lock";
-import { createSchedule } from "../../routing/calendar/schedule";
+import { businessCalendars } from "../../routing/calendar/business-calendars";
 import { startRuleReplay } from "../../routing/dry-run";
-import { compileRules, type BusinessCalendars } from "../../routing/rules/index";
+import { compiledRules } from "../../routing/route";
 import { findReplayCasesPage, REPLAY_PAGE_SIZE, type ReplayCursor } from "../../store/rule-replay.store";
 
 export interface RulesTestOptions {
@@ -48,12 +48,17 @@ export async function runRulesTest(
     errors.write(`${formatProblems(loaded.problems)}\n${loaded.problems.length} problem(s) in ${options.configPath}\n`);
     return 1;
   }
-  const schedules = new Map(loaded.config.calendars.map((calendar) => [calendar.id, createSchedule(calendar)]));
-  const calendars: BusinessCalendars = { isOpen: (id, at) => schedules.get(id)?.isOpen(at) ?? false };
-  const replay = startRuleReplay(compileRules(loaded.config.routing.rules), { calendars });
+  const calendars = businessCalendars(loaded.config.calendars);
+  const replay = startRuleReplay(compiledRules(loaded.config.routing), { calendars });
 
   const release = env.databaseUrl ? () => undefined : acquireEmbeddedLock(env.dataDir);
-  const database = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, migrate: false });
+  // Like `plaint replay`: the embedded database is brought to the current schema (a fresh data folder has no tables
+  // yet); PostgreSQL is migrated by `plaint db migrate`. Case data is only read.
+  const database = await openDatabase({
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    migrate: !env.databaseUrl,
+  });
   try {
     let cursor: ReplayCursor | null = null;
     for (;;) {
